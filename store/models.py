@@ -1,0 +1,188 @@
+"""The library's data: papers, where they were seen, what the user did with them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = [
+    "FileProblem",
+    "ImportReport",
+    "LibraryInfo",
+    "Paper",
+    "Results",
+    "SearchHit",
+    "Sighting",
+    "SortKey",
+    "UserEntry",
+]
+
+SortKey = Literal["relevance", "date", "upvotes", "title"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=False, extra="ignore")
+
+
+class Sighting(_Model):
+    """One appearance of a paper on one saved page, with what the page said of it then."""
+
+    page: str = Field(description="file name of the page when it was imported")
+    page_hash: str = Field(description="sha256 of the page's bytes")
+    page_date: date | None = Field(default=None, description="the date the page shows")
+    position: int = Field(description="1-based position of the paper on the page")
+    published: date | None = None
+    upvotes: int | None = None
+    authors_count: int | None = None
+    organization: str | None = None
+    organization_handle: str | None = None
+
+    def richness(self) -> int:
+        """How many metadata fields this sighting carries."""
+        return sum(
+            value is not None
+            for value in (self.published, self.upvotes, self.authors_count, self.organization)
+        )
+
+
+class UserEntry(_Model):
+    """What the user did with one paper: the data paperdeck must never lose."""
+
+    bookmarked: bool = False
+    bookmarked_at: datetime | None = None
+    tags: list[str] = Field(default_factory=list)
+    note: str = ""
+    read: bool = False
+    read_at: datetime | None = None
+    updated_at: datetime | None = None
+
+    def is_empty(self) -> bool:
+        """True when the entry records nothing worth keeping."""
+        return not (self.bookmarked or self.tags or self.note or self.read)
+
+
+class Paper(_Model):
+    """A paper: its current fields come from its richest, newest sighting."""
+
+    id: str
+    title: str = Field(description="clean Unicode title")
+    abstract: str = Field(description="clean Unicode abstract (LaTeX residue converted)")
+    published: date | None = None
+    upvotes: int | None = None
+    authors_count: int | None = None
+    organization: str | None = None
+    links: list[str] = Field(default_factory=list)
+    sightings: list[Sighting] = Field(default_factory=list)
+    bookmarked: bool = False
+    tags: list[str] = Field(default_factory=list)
+    note: str = ""
+    read: bool = False
+    title_raw: str = Field(default="", description="the title exactly as the page had it")
+    abstract_raw: str = Field(default="", description="the abstract exactly as the page had it")
+
+    @property
+    def url(self) -> str:
+        """The paper's first link, else its Hugging Face Papers search URL."""
+        if self.links:
+            return self.links[0]
+        from urllib.parse import quote
+
+        return f"https://huggingface.co/papers?q={quote(self.title)}"
+
+    @property
+    def year(self) -> int | None:
+        """The publication year, if known."""
+        return self.published.year if self.published else None
+
+    def with_user(self, entry: UserEntry | None) -> Paper:
+        """A copy of this paper carrying the user's bookmark, tags, note and read state."""
+        entry = entry or UserEntry()
+        return self.model_copy(
+            update={
+                "bookmarked": entry.bookmarked,
+                "tags": list(entry.tags),
+                "note": entry.note,
+                "read": entry.read,
+            }
+        )
+
+
+class FileProblem(_Model):
+    """A file that could not be imported, or was imported with a warning."""
+
+    path: str
+    message: str
+
+    def line(self) -> str:
+        """The one line the user sees."""
+        return f"{self.path}: {self.message}"
+
+
+class ImportReport(_Model):
+    """What an import did."""
+
+    pages: int = 0
+    pages_unchanged: int = 0
+    papers_seen: int = 0
+    new_papers: int = 0
+    updated_papers: int = 0
+    restored_entries: int = 0
+    failures: list[FileProblem] = Field(default_factory=list)
+    warnings: list[FileProblem] = Field(default_factory=list)
+    rebuilt_index: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """True when every file was imported."""
+        return not self.failures
+
+
+class SearchHit(_Model):
+    """One search result: the paper, and where the query matched its title and abstract."""
+
+    paper: Paper
+    score: float | None = None
+    title_spans: list[tuple[int, int]] = Field(
+        default_factory=list, description="(start, end) character spans of matches in the title"
+    )
+    fragment: str = Field(default="", description="the part of the abstract that matched best")
+    fragment_spans: list[tuple[int, int]] = Field(
+        default_factory=list, description="(start, end) spans of matches in the fragment"
+    )
+
+
+class Results(_Model):
+    """A page of search results."""
+
+    query: str
+    total: int
+    offset: int
+    hits: list[SearchHit]
+    sort: SortKey
+    notice: str | None = Field(
+        default=None, description="what the search did on the user's behalf, in plain words"
+    )
+    suggestion: str | None = Field(default=None, description="a 'did you mean' query")
+    elapsed_ms: float = 0.0
+
+
+class LibraryInfo(_Model):
+    """Paths, counts and index health."""
+
+    data_dir: str
+    index_dir: str
+    pages_dir: str
+    userdata_file: str
+    papers: int
+    pages: int
+    bookmarks: int
+    read: int
+    tagged: int
+    index_ok: bool
+    index_segments: int
+    index_bytes: int
+    pages_not_indexed: int
+    schema_version: int
+    notices: list[str] = Field(default_factory=list)

@@ -1,0 +1,293 @@
+"""Turn what the user typed into a Whoosh query that never raises and never crawls.
+
+- Whoosh syntax works: ``OR``, ``NOT``, ``"phrases"``, ``title:``/``abstract:``/``org:``/
+  ``tag:`` prefixes, ranges (``year:2024``, ``upvotes:>=10``), ``trans*``, ``transfromer~``.
+- Prefix and wildcard terms expand to at most :data:`MAX_EXPANSION` of their most common
+  terms, so ``t*`` costs about as much as a few plain words.
+- As you type, the last word is a prefix: an exact lookup in the title's edge n-grams.
+- ``finetuning``, ``fine-tuning`` and ``fine tuning`` are rewritten to meet each other.
+- Anything the parser cannot make sense of falls back to its plain words.
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from whoosh import query as wq
+from whoosh.qparser import (
+    AndGroup,
+    FieldAliasPlugin,
+    FuzzyTermPlugin,
+    GtLtPlugin,
+    MultifieldParser,
+)
+
+from .schema import PREFIX_MAX, PREFIX_MIN, text_analyzer
+from .text import collapse_space, fold, strip_control
+
+__all__ = ["MAX_EXPANSION", "MAX_QUERY_CHARS", "ParsedQuery", "QueryBuilder"]
+
+MAX_EXPANSION = 24
+MAX_QUERY_CHARS = 500
+TEXT_FIELDS = ("title", "abstract")
+_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+_LEXEME = re.compile(r'"[^"]*"?|\S+')
+_BARE_WORD = re.compile(r"^\w[\w'\u2010\u2011-]*$")
+_SYNTAX = re.compile(r'[():*?~"\[\]{}^]|(?:^|\s)(?:AND|OR|NOT|ANDNOT|ANDMAYBE)(?:\s|$)')
+
+
+@dataclass
+class ParsedQuery:
+    """A query ready to run, and what was done to the user's text on the way."""
+
+    query: wq.Query
+    text: str
+    words: list[str] = field(default_factory=list)
+    fell_back: bool = False
+    prefix_word: str | None = None
+
+    @property
+    def is_everything(self) -> bool:
+        """True for an empty query, which lists every paper."""
+        return isinstance(self.query, wq.Every)
+
+
+def _is_null(query: wq.Query) -> bool:
+    return query is wq.NullQuery or type(query) is type(wq.NullQuery)
+
+
+class QueryBuilder:
+    """Builds queries against one index schema, looking terms up in a reader."""
+
+    def __init__(self, schema: Any) -> None:
+        self._schema = schema
+        self._analyzer = text_analyzer()
+        self._parser = MultifieldParser(
+            ["title", "abstract", "organization"], schema, group=AndGroup
+        )
+        self._parser.add_plugin(FuzzyTermPlugin())
+        self._parser.add_plugin(GtLtPlugin())
+        self._parser.add_plugin(
+            FieldAliasPlugin(
+                {
+                    "organization": ["org", "organisation"],
+                    "tags": ["tag"],
+                    "authors": ["author"],
+                    "bookmarked": ["bookmark"],
+                }
+            )
+        )
+        self._plain_parser = MultifieldParser(
+            ["title", "abstract", "organization"], schema, group=AndGroup, plugins=[]
+        )
+
+    # -- public ------------------------------------------------------------------------
+
+    def build(self, text: str, reader: Any, *, as_you_type: bool = False) -> ParsedQuery:
+        """Parse ``text``; never raises. An empty text matches every paper."""
+        text = collapse_space(strip_control(text))[:MAX_QUERY_CHARS]
+        if not text:
+            return ParsedQuery(wq.Every(), text)
+        has_syntax = bool(_SYNTAX.search(text))
+        prefix_word: str | None = None
+        body = text
+        if as_you_type and not has_syntax and not text.endswith(" "):
+            lexemes = body.split(" ")
+            if _BARE_WORD.match(lexemes[-1]):
+                prefix_word = lexemes[-1]
+                body = " ".join(lexemes[:-1])
+        words = [
+            w
+            for lexeme in _LEXEME.findall(text)
+            if ":" not in lexeme and lexeme not in _OPERATORS
+            for w in re.findall(r"\w+", lexeme)
+        ]
+        fell_back = False
+        try:
+            parsed = self._parse(self._rewrite_compounds(body, reader), reader) if body else None
+        except Exception:  # the parser's own errors: fall back to plain words
+            parsed = None
+        if body and (parsed is None or _is_null(parsed)):
+            fell_back = True
+            parsed = self.plain(body, reader)
+        parts = [q for q in (parsed, self._prefix_query(prefix_word, reader)) if q is not None]
+        if not parts or all(_is_null(p) for p in parts):
+            return ParsedQuery(wq.NullQuery, text, words, fell_back=True)
+        query = parts[0] if len(parts) == 1 else wq.And(parts)
+        return ParsedQuery(query.normalize(), text, words, fell_back, prefix_word)
+
+    def plain(self, text: str, reader: Any) -> wq.Query:
+        """The plain words of ``text``, ANDed, with no syntax at all."""
+        words = [w.lower() for w in re.findall(r"\w+", text)]
+        if not words:
+            return wq.NullQuery
+        return self._bound(self._plain_parser.parse(" ".join(words)), reader)
+
+    def loosen(self, words: Iterable[str], reader: Any) -> wq.Query:
+        """A forgiving query for a search that found nothing: each word as prefix or fuzzy."""
+        clauses: list[wq.Query] = []
+        for word in words:
+            folded = fold(word)
+            options: list[wq.Query] = []
+            if len(folded) >= PREFIX_MIN:
+                options.append(wq.Term("title_prefix", folded[:PREFIX_MAX]))
+                options.append(self._expand("abstract", self._stem(folded) or folded, reader))
+            for fieldname in TEXT_FIELDS:
+                stem = self._stem(folded)
+                if stem and len(stem) >= 4:
+                    options.append(wq.FuzzyTerm(fieldname, stem, maxdist=2, prefixlength=1))
+            if options:
+                clauses.append(wq.Or(options))
+        if not clauses:
+            return wq.NullQuery
+        return wq.And(clauses).normalize()
+
+    def suggest(self, words: Iterable[str], reader: Any) -> str | None:
+        """A 'did you mean' text when some words are unknown and a close known word exists."""
+        changed = False
+        out: list[str] = []
+        for word in words:
+            folded = fold(word)
+            if len(folded) < 3 or folded.isdigit() or self._known(folded, reader):
+                out.append(word)
+                continue
+            best: str | None = None
+            for fieldname in TEXT_FIELDS:
+                try:
+                    found = reader.corrector(fieldname).suggest(folded, limit=1, maxdist=2)
+                except Exception:
+                    found = []
+                if found:
+                    best = found[0]
+                    break
+            if best and best != folded:
+                changed = True
+                out.append(best)
+            else:
+                out.append(word)
+        return " ".join(out) if changed else None
+
+    def analyze(self, word: str) -> list[str]:
+        """The indexed forms of ``word`` (folded, stemmed; empty for a stop word)."""
+        return [t.text for t in self._analyzer(word, mode="query")]
+
+    # -- internals ---------------------------------------------------------------------
+
+    def _parse(self, text: str, reader: Any) -> wq.Query:
+        return self._bound(self._parser.parse(text), reader)
+
+    def _stem(self, word: str) -> str | None:
+        forms = self.analyze(word)
+        return forms[0] if forms else None
+
+    def _known(self, folded: str, reader: Any) -> bool:
+        stem = self._stem(folded)
+        return stem is None or any(reader.doc_frequency(f, stem) > 0 for f in TEXT_FIELDS)
+
+    def _df(self, word: str, reader: Any) -> int:
+        stem = self._stem(word)
+        if stem is None:
+            return 0
+        return max(int(reader.doc_frequency(f, stem)) for f in TEXT_FIELDS)
+
+    def _rewrite_compounds(self, text: str, reader: Any) -> str:
+        """``fine tuning`` -> ``((fine tuning) OR finetuning)``; ``finetuning`` -> also
+        ``"fine tuning"``; only where the other spelling exists in the index."""
+        lexemes = _LEXEME.findall(text)
+        out: list[str] = []
+        index = 0
+        while index < len(lexemes):
+            word = lexemes[index]
+            bare = bool(_BARE_WORD.match(word)) and word not in _OPERATORS
+            if bare and index + 1 < len(lexemes):
+                nxt = lexemes[index + 1]
+                if _BARE_WORD.match(nxt) and nxt not in _OPERATORS and "-" not in word + nxt:
+                    joined = word + nxt
+                    if self._df(joined, reader) > 0:
+                        out.append(f"(({word} {nxt}) OR {joined})")
+                        index += 2
+                        continue
+            if bare and "-" not in word and len(word) >= 7:
+                split = self._best_split(word, reader)
+                if split:
+                    out.append(f'({word} OR "{split[0]} {split[1]}")')
+                    index += 1
+                    continue
+            out.append(word)
+            index += 1
+        return " ".join(out)
+
+    def _best_split(self, word: str, reader: Any) -> tuple[str, str] | None:
+        best: tuple[int, tuple[str, str]] | None = None
+        for cut in range(3, len(word) - 2):
+            left, right = word[:cut], word[cut:]
+            score = min(self._df(left, reader), self._df(right, reader))
+            if score > 0 and (best is None or score > best[0]):
+                best = (score, (left, right))
+        return best[1] if best else None
+
+    def _prefix_query(self, word: str | None, reader: Any) -> wq.Query | None:
+        if word is None:
+            return None
+        folded = fold(word)
+        if len(folded) < PREFIX_MIN:
+            return None
+        options: list[wq.Query] = [wq.Term("title_prefix", folded[:PREFIX_MAX])]
+        if len(folded) > PREFIX_MAX:
+            options.append(wq.Term("title", self._stem(folded) or folded))
+        stem = self._stem(folded)
+        if stem:
+            options.append(wq.Term("abstract", stem))
+        options.append(self._expand("abstract", folded, reader, limit=MAX_EXPANSION // 3))
+        return wq.Or(options).normalize()
+
+    def _expand(
+        self, fieldname: str, prefix: str, reader: Any, *, limit: int = MAX_EXPANSION
+    ) -> wq.Query:
+        """The ``limit`` most frequent terms of ``fieldname`` that start with ``prefix``."""
+        candidates: list[tuple[int, str]] = []
+        try:
+            for count, (term, info) in enumerate(reader.iter_prefix(fieldname, prefix)):
+                if count >= 5_000:
+                    break
+                text = term.decode("utf-8") if isinstance(term, bytes) else str(term)
+                candidates.append((info.doc_frequency(), text))
+        except Exception:
+            return wq.NullQuery
+        top = heapq.nlargest(limit, candidates)
+        if not top:
+            return wq.NullQuery
+        return wq.Or([wq.Term(fieldname, text) for _, text in top])
+
+    def _bound(self, query: wq.Query, reader: Any) -> wq.Query:
+        """Replace unbounded expansions with bounded ones; widen fuzzy terms a little."""
+        if isinstance(query, (wq.Prefix, wq.Wildcard)) and not isinstance(query, wq.FuzzyTerm):
+            fieldname = query.fieldname
+            text = str(query.text)
+            if isinstance(query, wq.Wildcard):
+                head = re.split(r"[*?]", text, maxsplit=1)[0]
+                if not head:
+                    return wq.NullQuery
+                expanded = self._expand(fieldname, head, reader, limit=MAX_EXPANSION * 4)
+                pattern = re.compile(re.escape(text).replace(r"\*", ".*").replace(r"\?", ".") + "$")
+                terms = [
+                    t
+                    for t in (expanded.subqueries if isinstance(expanded, wq.Or) else [])
+                    if pattern.match(str(t.text))
+                ][:MAX_EXPANSION]
+                return wq.Or(terms) if terms else wq.NullQuery
+            if fieldname == "title" and len(text) <= PREFIX_MAX:
+                return wq.Term("title_prefix", fold(text))
+            return self._expand(fieldname, text, reader)
+        if isinstance(query, wq.FuzzyTerm):
+            maxdist = 2 if len(str(query.text)) >= 6 else max(1, query.maxdist)
+            return wq.FuzzyTerm(
+                query.fieldname, query.text, boost=query.boost, maxdist=maxdist, prefixlength=1
+            )
+        if query.is_leaf():
+            return query
+        return query.apply(lambda child: self._bound(child, reader))

@@ -1,0 +1,157 @@
+"""The Whoosh schema and analyzers of the paper index.
+
+Text is folded (lower case, no accents) and stemmed, and hyphenated compounds are
+indexed both as parts and joined (``fine-tuning`` -> ``fine``, ``tuning``,
+``finetuning``), so ``finetuning``, ``fine-tuning`` and ``fine tuning`` meet.
+Titles also get an edge n-gram field, so the word being typed is an exact term lookup
+instead of a prefix expansion.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from whoosh.analysis import (
+    Analyzer,
+    CharsetFilter,
+    LowercaseFilter,
+    NgramFilter,
+    StemFilter,
+    StopFilter,
+    Token,
+    Tokenizer,
+)
+from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.support.charset import accent_map
+
+__all__ = [
+    "PREFIX_MAX",
+    "PREFIX_MIN",
+    "SCHEMA_VERSION",
+    "CompoundTokenizer",
+    "build_schema",
+    "prefix_analyzer",
+    "text_analyzer",
+]
+
+SCHEMA_VERSION = 3
+PREFIX_MIN = 2
+PREFIX_MAX = 12
+
+_WORD = re.compile(r"\w+(?:[-\u2010\u2011]\w+)*", re.UNICODE)
+
+
+class CompoundTokenizer(Tokenizer):  # type: ignore[misc]
+    """Word tokenizer that also emits the joined form of hyphenated compounds.
+
+    At index time ``fine-tuning`` gives ``fine`` (pos n), ``finetuning`` (pos n) and
+    ``tuning`` (pos n+1). At query time only the joined form is emitted, which matches
+    every spelling that was indexed.
+    """
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, CompoundTokenizer)
+
+    def __hash__(self) -> int:
+        return hash(CompoundTokenizer)
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            token.original = token.text = value
+            token.boost = 1.0
+            if positions:
+                token.pos = start_pos
+            if chars:
+                token.startchar, token.endchar = start_char, start_char + len(value)
+            yield token
+            return
+        pos = start_pos
+        for match in _WORD.finditer(value):
+            word = match.group(0)
+            parts = re.split(r"[-\u2010\u2011]", word)
+            emit: list[tuple[str, int, int, int]]  # text, pos, start, end
+            if len(parts) == 1:
+                emit = [(word, pos, match.start(), match.end())]
+                pos += 1
+            elif mode == "query":
+                emit = [("".join(parts), pos, match.start(), match.end())]
+                pos += 1
+            else:
+                emit = [("".join(parts), pos, match.start(), match.end())]
+                offset = match.start()
+                for part in parts:
+                    emit.append((part, pos, offset, offset + len(part)))
+                    offset += len(part) + 1
+                    pos += 1
+            for text, token_pos, start, end in emit:
+                token.text = text
+                token.boost = 1.0
+                token.stopped = False
+                if keeporiginal:
+                    token.original = text
+                if positions:
+                    token.pos = token_pos
+                if chars:
+                    token.startchar, token.endchar = start_char + start, start_char + end
+                yield token
+
+
+def text_analyzer() -> Analyzer:
+    """Folded, stop-worded, stemmed words (with joined compounds)."""
+    return (
+        CompoundTokenizer()
+        | LowercaseFilter()
+        | CharsetFilter(accent_map)
+        | StopFilter(minsize=1)
+        | StemFilter(cachesize=100_000)
+    )
+
+
+def prefix_analyzer() -> Analyzer:
+    """Edge n-grams of folded title words, for search as you type."""
+    return (
+        CompoundTokenizer()
+        | LowercaseFilter()
+        | CharsetFilter(accent_map)
+        | NgramFilter(minsize=PREFIX_MIN, maxsize=PREFIX_MAX, at="start")
+    )
+
+
+def build_schema() -> Schema:
+    """The index schema. Bump SCHEMA_VERSION whenever this changes: indexes rebuild."""
+    text = text_analyzer()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        title=TEXT(analyzer=text, field_boost=3.0, phrase=True, spelling=True),
+        title_prefix=TEXT(analyzer=prefix_analyzer(), phrase=False, field_boost=2.0),
+        abstract=TEXT(analyzer=text, phrase=True, spelling=True),
+        organization=TEXT(
+            analyzer=CompoundTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
+        ),
+        published=NUMERIC(int, bits=32, sortable=True, signed=False),
+        sort_date=NUMERIC(int, bits=32, sortable=True, signed=False),
+        year=NUMERIC(int, bits=32, sortable=True, signed=False),
+        upvotes=NUMERIC(int, bits=32, sortable=True, signed=False),
+        authors=NUMERIC(int, bits=32, signed=False),
+        sort_title=ID(sortable=True),
+        bookmarked=BOOLEAN(),
+        read=BOOLEAN(),
+        tags=KEYWORD(lowercase=True, commas=True, scorable=False),
+        pages=KEYWORD(scorable=False),
+        data=STORED(),
+    )

@@ -1,0 +1,146 @@
+"""Text helpers: LaTeX residue to Unicode, control-character stripping, links, folding.
+
+Everything here is pure and cheap on plain text: the LaTeX converter only runs on
+strings that contain LaTeX syntax.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from typing import Any
+
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+
+__all__ = [
+    "clean_latex",
+    "collapse_space",
+    "extract_links",
+    "fold",
+    "normalise_title",
+    "strip_control",
+]
+
+# C0/C1 control characters except tab and newline, plus DEL. ESC (\x1b) is in here,
+# so terminal escape sequences lose their introducer and become inert text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_SPACE = re.compile(r"\s+")
+# Bidi overrides and zero-width characters that can disguise text on a terminal.
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+_URL = re.compile(r"""https?://[^\s<>"'{}|\\^`]+""", re.IGNORECASE)
+_URL_TRAILING = ".,;:!?'\"*"
+_LATEX_TRIGGER = re.compile(r"[\\$]|\{[^}]*\}")
+# A % or & that is not already escaped would be a LaTeX comment or alignment tab.
+_BARE_SPECIAL = re.compile(r"(?<!\\)([%&#])")
+
+# Abbreviation macros common in abstracts that the default LaTeX context lacks.
+_EXTRA_MACROS = {
+    "eg": "e.g.",
+    "ie": "i.e.",
+    "etal": "et al.",
+    "etc": "etc.",
+    "wrt": "w.r.t.",
+    "vs": "vs.",
+    "cf": "cf.",
+    "aka": "a.k.a.",
+}
+
+
+class _AbstractLatexConverter(LatexNodes2Text):  # type: ignore[misc]
+    """LatexNodes2Text that keeps the name of a macro it does not know.
+
+    Papers define their own macros (``\\model`` for the model's name); dropping
+    them loses words, keeping the bare name keeps the sentence readable.
+    """
+
+    def macro_node_to_text(self, node: Any) -> str:
+        spec = self.latex_context.get_macro_spec(node.macroname)
+        # LaTeX swallows the space after a word macro; put it back so words stay apart.
+        post_space = " " if getattr(node, "macro_post_space", "") else ""
+        if spec is None:
+            return f"{node.macroname}{post_space}"
+        if node.macroname in _EXTRA_MACROS:
+            return f"{_EXTRA_MACROS[node.macroname]}{post_space}"
+        return str(super().macro_node_to_text(node))
+
+
+@lru_cache(maxsize=1)
+def _converter() -> _AbstractLatexConverter:
+    db = get_default_latex_context_db()
+    db.add_context_category(
+        "paperdeck-abbreviations",
+        prepend=True,
+        macros=[MacroTextSpec(name, simplify_repl=text) for name, text in _EXTRA_MACROS.items()],
+    )
+    return _AbstractLatexConverter(
+        latex_context=db, math_mode="text", strict_latex_spaces=False, keep_comments=False
+    )
+
+
+def strip_control(text: str) -> str:
+    """Remove control characters (escape sequences' ESC among them) and invisible marks."""
+    return _INVISIBLE.sub("", _CONTROL.sub("", text))
+
+
+def collapse_space(text: str) -> str:
+    """Fold every run of white space (non-breaking spaces included) into one space."""
+    return _SPACE.sub(" ", text).strip()
+
+
+def clean_latex(text: str) -> str:
+    """Return a clean, single-line Unicode form of ``text`` for display and indexing.
+
+    LaTeX residue (``T\\"ulu``, ``\\textbf{x}``, ``$\\epsilon$``, ``\\eg``) becomes
+    Unicode; links are kept verbatim; control characters are dropped.
+    """
+    text = strip_control(text)
+    if _LATEX_TRIGGER.search(text):
+        text = _convert_keeping_links(text)
+    return collapse_space(text)
+
+
+def _convert_keeping_links(text: str) -> str:
+    links: list[str] = []
+
+    def hide(match: re.Match[str]) -> str:
+        links.append(match.group(0))
+        return f"\x00{len(links) - 1}\x00"
+
+    hidden = _URL.sub(hide, text)
+    hidden = _BARE_SPECIAL.sub(r"\\\1", hidden)
+    try:
+        converted = str(_converter().latex_to_text(hidden))
+    except Exception:  # pylatexenc is tolerant, but never let residue stop an import
+        converted = hidden
+    return re.sub(r"\x00(\d+)\x00", lambda m: links[int(m.group(1))], converted).replace("\x00", "")
+
+
+def extract_links(text: str) -> list[str]:
+    """The http(s) links in ``text``, in order, without duplicates or trailing punctuation."""
+    seen: dict[str, None] = {}
+    for match in _URL.finditer(text):
+        url = match.group(0).rstrip(_URL_TRAILING)
+        # A closing bracket belongs to the URL only if the URL opened one.
+        for open_, close in ("()", "[]"):
+            while url.endswith(close) and url.count(close) > url.count(open_):
+                url = url[:-1].rstrip(_URL_TRAILING)
+        if len(url) > len("https://") + 2:
+            seen.setdefault(url, None)
+    return list(seen)
+
+
+def fold(text: str) -> str:
+    """Lower-case ``text`` and strip accents: ``TÜLU`` -> ``tulu``."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def normalise_title(title: str) -> str:
+    """The identity key of a title: folded, punctuation dropped, spaces collapsed.
+
+    ``"TÜLU 3: Pushing Frontiers"`` and ``"Tulu 3 - pushing frontiers"`` give the same key.
+    """
+    folded = fold(clean_latex(title))
+    return " ".join(re.findall(r"\w+", folded))

@@ -1,0 +1,211 @@
+"""The user's own data (bookmarks, tags, notes, read state) in one JSON file.
+
+Rules that keep it safe:
+
+- every change is made under a file lock, on a fresh read of the file, so two
+  processes never overwrite each other's changes (no lost update);
+- the file is written atomically, and the previous good version is kept as ``.bak``;
+- a damaged file is never overwritten: it is moved aside as ``.corrupt-<time>``, the
+  user is told, and the last good copy is used if there is one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from filelock import FileLock, Timeout
+from pydantic import ValidationError
+
+from .atomic import atomic_write_bytes, describe_os_error
+from .errors import LibraryBusyError, UnwritableError
+from .models import UserEntry
+from .paths import LibraryPaths
+
+__all__ = ["USERDATA_FORMAT", "UserData", "dump_entries", "parse_entries"]
+
+USERDATA_FORMAT = "paperdeck-userdata"
+_LOCK_TIMEOUT_S = 10.0
+T = TypeVar("T")
+
+
+def parse_entries(raw: Any) -> dict[str, UserEntry]:
+    """Validate a decoded user-data document; raise ``ValueError`` if it is not one."""
+    if not isinstance(raw, dict) or raw.get("format") != USERDATA_FORMAT:
+        raise ValueError("not a paperdeck user-data file")
+    entries = raw.get("entries")
+    if not isinstance(entries, dict):
+        raise ValueError("the entries are missing")
+    try:
+        return {str(key): UserEntry.model_validate(value) for key, value in entries.items()}
+    except ValidationError as exc:
+        raise ValueError(f"an entry is malformed ({exc.error_count()} errors)") from None
+
+
+def dump_entries(entries: dict[str, UserEntry], revision: int) -> bytes:
+    """Serialise entries as the user-data file's bytes."""
+    document = {
+        "format": USERDATA_FORMAT,
+        "version": 1,
+        "revision": revision,
+        "entries": {
+            key: entry.model_dump(mode="json", exclude_defaults=True)
+            for key, entry in sorted(entries.items())
+            if not entry.is_empty()
+        },
+    }
+    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+class UserData:
+    """Reads and changes the user-data file; cheap to re-read when another process wrote it."""
+
+    def __init__(self, paths: LibraryPaths) -> None:
+        self._paths = paths
+        self._entries: dict[str, UserEntry] = {}
+        self._revision = 0
+        self._stamp: tuple[int, int] | None = None
+        self.notices: list[str] = []
+
+    @property
+    def revision(self) -> int:
+        """Increases with every change written, by any process."""
+        return self._revision
+
+    def entries(self) -> dict[str, UserEntry]:
+        """All entries, re-read first if the file changed on disk."""
+        self.refresh()
+        return self._entries
+
+    def get(self, paper_id: str) -> UserEntry | None:
+        """The entry for one paper, if any."""
+        return self.entries().get(paper_id)
+
+    def refresh(self) -> None:
+        """Re-read the file if another process changed it since the last read."""
+        if self._current_stamp() != self._stamp:
+            self._load()
+
+    def update(self, change: Callable[[dict[str, UserEntry]], T]) -> T:
+        """Apply ``change`` to a fresh copy of the entries under the lock, then save atomically."""
+        with self._lock():
+            self._load_locked()
+            entries = {key: entry.model_copy(deep=True) for key, entry in self._entries.items()}
+            result = change(entries)
+            revision = self._revision + 1
+            data = dump_entries(entries, revision)
+            self._backup_current()
+            atomic_write_bytes(self._paths.userdata_file, data)
+            self._entries = {key: e for key, e in entries.items() if not e.is_empty()}
+            self._revision = revision
+            self._stamp = self._current_stamp()
+            return result
+
+    # -- internals ---------------------------------------------------------------------
+
+    def _lock(self) -> FileLock:
+        return _TimedLock(self._paths.userdata_lock)
+
+    def _current_stamp(self) -> tuple[int, int] | None:
+        try:
+            stat = self._paths.userdata_file.stat()
+        except OSError:
+            return None
+        return (stat.st_mtime_ns, stat.st_size)
+
+    def _read(self, path: Path) -> tuple[dict[str, UserEntry], int]:
+        raw = json.loads(path.read_bytes().decode("utf-8"))
+        return parse_entries(raw), int(raw.get("revision", 0))
+
+    def _load(self) -> None:
+        stamp = self._current_stamp()
+        if stamp is None:
+            self._entries, self._revision, self._stamp = {}, 0, None
+            return
+        problem = self._try_read(stamp)
+        if problem is None:
+            return
+        # Atomic writes mean a reader never sees half a file: this one is really damaged.
+        # Take the lock and look again (another process may have recovered it already).
+        with self._lock():
+            self._load_locked()
+
+    def _load_locked(self) -> None:
+        problem = self._try_read(self._current_stamp())
+        if problem is not None:
+            self._recover(problem)
+
+    def _try_read(self, stamp: tuple[int, int] | None) -> str | None:
+        path = self._paths.userdata_file
+        if stamp is None:
+            self._entries, self._revision, self._stamp = {}, 0, None
+            return None
+        try:
+            self._entries, self._revision = self._read(path)
+        except OSError as exc:
+            return describe_os_error(exc, path)
+        except (ValueError, TypeError) as exc:
+            return str(exc) or type(exc).__name__
+        self._stamp = stamp
+        return None
+
+    def _recover(self, problem: str) -> None:
+        path = self._paths.userdata_file
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+        aside = path.with_name(f"{path.name}.corrupt-{stamp}")
+        try:
+            os.replace(path, aside)
+        except OSError as exc:
+            raise UnwritableError(
+                f"{path} is damaged ({problem}) and could not be moved aside: "
+                f"{describe_os_error(exc, path)}"
+            ) from None
+        try:
+            entries, revision = self._read(self._paths.userdata_backup)
+        except (OSError, ValueError):
+            entries, revision = {}, 0
+            self.notices.append(
+                f"Your bookmarks file was damaged ({problem}); it was kept as {aside.name} "
+                "and no good copy was found, so paperdeck starts with no bookmarks."
+            )
+        else:
+            atomic_write_bytes(path, dump_entries(entries, revision + 1))
+            revision += 1
+            self.notices.append(
+                f"Your bookmarks file was damaged ({problem}); it was kept as {aside.name} "
+                f"and the last good copy ({len(entries)} papers) is in use."
+            )
+        self._entries, self._revision = entries, revision
+        self._stamp = self._current_stamp()
+
+    def _backup_current(self) -> None:
+        path = self._paths.userdata_file
+        if self._stamp is None:
+            return
+        # A missing backup must not stop the user's change.
+        with contextlib.suppress(OSError, UnwritableError):
+            atomic_write_bytes(self._paths.userdata_backup, path.read_bytes())
+
+
+class _TimedLock(FileLock):
+    """A FileLock that turns a timeout into a user-facing message."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(str(path), timeout=_LOCK_TIMEOUT_S)
+
+    def __enter__(self) -> _TimedLock:
+        try:
+            super().__enter__()
+        except Timeout:
+            raise LibraryBusyError(
+                f"another paperdeck has held {self.lock_file} for {_LOCK_TIMEOUT_S:.0f} s; "
+                "try again"
+            ) from None
+        except OSError as exc:
+            raise UnwritableError(describe_os_error(exc, Path(self.lock_file))) from None
+        return self
