@@ -162,13 +162,18 @@ class Library:
         with self._lock:
             if self._searcher is None:
                 self._searcher = self._ix.searcher()
-            else:
-                try:
-                    if not self._searcher.up_to_date():
-                        self._searcher = self._searcher.refresh()
-                except Exception:
-                    self._searcher = self._ix.searcher()
+            elif not self._searcher_is_current():
+                # Not Searcher.refresh(): it reuses segment readers and misses deletions
+                # made since, so an updated paper would be found twice.
+                self._searcher.close()
+                self._searcher = self._ix.searcher()
             yield self._searcher
+
+    def _searcher_is_current(self) -> bool:
+        try:
+            return bool(self._searcher.up_to_date())
+        except Exception:
+            return False
 
     def count(self) -> int:
         """How many papers the library holds."""

@@ -136,10 +136,8 @@ class QueryBuilder:
             if len(folded) >= PREFIX_MIN:
                 options.append(wq.Term("title_prefix", folded[:PREFIX_MAX]))
                 options.append(self._expand("abstract", self._stem(folded) or folded, reader))
-            for fieldname in TEXT_FIELDS:
-                stem = self._stem(folded)
-                if stem and len(stem) >= 4:
-                    options.append(wq.FuzzyTerm(fieldname, stem, maxdist=2, prefixlength=1))
+            if len(folded) >= 4:
+                options.append(self._fuzzy(folded, 2, reader))
             if options:
                 clauses.append(wq.Or(options))
         if not clauses:
@@ -211,6 +209,11 @@ class QueryBuilder:
                         out.append(f"(({word} {nxt}) OR {joined})")
                         index += 2
                         continue
+            if bare and "-" in word.strip("-"):
+                spaced = " ".join(part for part in word.split("-") if part)
+                out.append(f'({word} OR "{spaced}")')
+                index += 1
+                continue
             if bare and "-" not in word and len(word) >= 7:
                 split = self._best_split(word, reader)
                 if split:
@@ -263,6 +266,28 @@ class QueryBuilder:
             return wq.NullQuery
         return wq.Or([wq.Term(fieldname, text) for _, text in top])
 
+    def _fuzzy(
+        self, word: str, maxdist: int, reader: Any, *, fields: tuple[str, ...] = TEXT_FIELDS
+    ) -> wq.Query:
+        """Terms within ``maxdist`` edits of ``word``.
+
+        Stemmed fields keep their unstemmed words in ``spell_<field>``; near words are
+        found there and looked up in their stemmed form.
+        """
+        terms: dict[tuple[str, str], None] = {}
+        for fieldname in fields:
+            try:
+                near = list(reader.terms_within(f"spell_{fieldname}", word, maxdist, prefix=1))
+            except Exception:
+                near = []
+            for candidate in near[: MAX_EXPANSION * 2]:
+                text = candidate.decode("utf-8") if isinstance(candidate, bytes) else candidate
+                for form in self.analyze(text):
+                    terms[(fieldname, form)] = None
+        if not terms:
+            return wq.NullQuery
+        return wq.Or([wq.Term(f, t) for f, t in list(terms)[:MAX_EXPANSION]])
+
     def _bound(self, query: wq.Query, reader: Any) -> wq.Query:
         """Replace unbounded expansions with bounded ones; widen fuzzy terms a little."""
         if isinstance(query, (wq.Prefix, wq.Wildcard)) and not isinstance(query, wq.FuzzyTerm):
@@ -284,7 +309,9 @@ class QueryBuilder:
                 return wq.Term("title_prefix", fold(text))
             return self._expand(fieldname, text, reader)
         if isinstance(query, wq.FuzzyTerm):
-            maxdist = 2 if len(str(query.text)) >= 6 else max(1, query.maxdist)
+            maxdist = 2 if len(str(query.text)) >= 5 else max(1, query.maxdist)
+            if query.fieldname in TEXT_FIELDS:
+                return self._fuzzy(str(query.text), maxdist, reader, fields=(query.fieldname,))
             return wq.FuzzyTerm(
                 query.fieldname, query.text, boost=query.boost, maxdist=maxdist, prefixlength=1
             )

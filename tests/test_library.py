@@ -1,0 +1,313 @@
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from store import Library, LibraryBusyError, NotFoundError
+from store.records import paper_id
+
+from .conftest import FIXTURES, make_page, write
+
+TULU = paper_id("TÜLU 3: Pushing Frontiers in Open Language Model Post-Training")
+
+
+def titles(results: object) -> list[str]:
+    return [hit.paper.title for hit in results.hits]  # type: ignore[attr-defined]
+
+
+def test_import_counts_and_merges_the_same_paper(loaded: Library) -> None:
+    # daily has 4 papers, weekly 3, one of them (Tülu) on both pages.
+    assert loaded.count() == 6
+    tulu = loaded.get(TULU)
+    assert len(tulu.sightings) == 2
+    assert {s.page for s in tulu.sightings} == {"daily.txt", "weekly.txt"}
+    # Fields come from the richest sighting (daily has a date, upvotes, authors).
+    assert tulu.title == "TÜLU 3: Pushing Frontiers in Open Language Model Post-Training"
+    assert (tulu.published, tulu.upvotes, tulu.authors_count) == (date(2024, 10, 8), 1, 13)
+    assert tulu.abstract.startswith("We introduce TÜLU 3, a family")
+    assert tulu.abstract_raw.startswith('We introduce T\\"ULU 3')
+    assert tulu.links == ["https://github.com/allenai/open-instruct"]
+
+
+def test_merge_does_not_depend_on_import_order(tmp_path: Path) -> None:
+    a = Library.open(tmp_path / "a")
+    a.import_pages([FIXTURES / "daily.txt", FIXTURES / "weekly.txt"])
+    b = Library.open(tmp_path / "b")
+    b.import_pages([FIXTURES / "weekly.txt"])
+    b.import_pages([FIXTURES / "daily.txt"])
+    assert a.get(TULU).model_dump(exclude={"sightings"}) == b.get(TULU).model_dump(
+        exclude={"sightings"}
+    )
+    assert len(b.get(TULU).sightings) == 2
+
+
+def test_reimport_changes_nothing(loaded: Library) -> None:
+    before = loaded.get(TULU)
+    report = loaded.import_pages([FIXTURES / "daily.txt", FIXTURES / "weekly.txt"])
+    assert (report.pages, report.pages_unchanged, report.new_papers) == (0, 2, 0)
+    assert loaded.get(TULU) == before
+    assert loaded.count() == 6
+
+
+def test_bad_files_are_reported_and_good_ones_imported(library: Library, tmp_path: Path) -> None:
+    empty = write(tmp_path / "empty.txt", "")
+    html = write(tmp_path / "page.html", "<!doctype html><html></html>")
+    binary = write(tmp_path / "x.bin", bytes(range(256)) * 4)
+    missing = tmp_path / "missing.txt"
+    report = library.import_pages([empty, FIXTURES / "daily.txt", html, binary, missing])
+    assert report.pages == 1 and library.count() == 4
+    lines = [f.line() for f in report.failures]
+    assert len(lines) == 4
+    assert any("empty.txt" in line and "empty" in line for line in lines)
+    assert any("page.html" in line and "HTML" in line for line in lines)
+    assert any("x.bin" in line and "binary" in line for line in lines)
+    assert any("missing.txt" in line and "no such file" in line for line in lines)
+    assert not report.ok
+
+
+def test_folder_import(library: Library) -> None:
+    report = library.import_pages([FIXTURES])
+    assert report.ok and report.pages == 2 and library.count() == 6
+
+
+def test_search_basics(loaded: Library) -> None:
+    assert titles(loaded.search("tulu"))[0].startswith("TÜLU 3")
+    assert loaded.search("TÜLU").total == loaded.search("tulu").total == 1
+    # stemming
+    assert "Diffusion Transformers for Image Synthesis" in titles(loaded.search("transformer"))
+    # terms are ANDed
+    assert loaded.search("diffusion quantized").total == 0
+    assert loaded.search("diffusion OR quantized").total == 2
+    assert loaded.search("transformers NOT diffusion").total == 1
+    assert loaded.search('"latent patches"').total == 1
+    wrong_order = loaded.search('"patches latent"')
+    assert wrong_order.notice and "No exact matches" in wrong_order.notice
+
+
+def test_empty_query_lists_everything_newest_first(loaded: Library) -> None:
+    results = loaded.search("")
+    assert results.total == 6 and results.sort == "date"
+    # A paper without a publication date sorts by the newest page it was seen on.
+    dates = [
+        h.paper.published or max(s.page_date for s in h.paper.sightings if s.page_date)
+        for h in results.hits
+    ]
+    assert dates == sorted(dates, reverse=True)
+    assert results.hits[0].paper.title == "Efficient Finetuning of Quantized LLMs"
+
+
+def test_compound_spellings_meet(loaded: Library) -> None:
+    found = {q: set(titles(loaded.search(q))) for q in ("finetuning", "fine-tuning", "fine tuning")}
+    assert found["finetuning"] == found["fine-tuning"] == found["fine tuning"]
+    assert {
+        "Efficient Finetuning of Quantized LLMs",
+        "Parameter-efficient fine tuning of transformers",
+        "[MASK] Is Not All You Need",
+    } <= found["finetuning"]
+
+
+def test_field_prefixes_and_ranges(loaded: Library) -> None:
+    assert titles(loaded.search("org:nvidia")) == ["Pretraining Large Language Models with NVFP4"]
+    assert titles(loaded.search("title:diffusion")) == ["Diffusion Transformers for Image Synthesis"]
+    assert loaded.search("abstract:diffusion").total == 1
+    assert titles(loaded.search("year:2022", sort="title")) == [
+        "[MASK] Is Not All You Need",
+        "Diffusion Transformers for Image Synthesis",
+    ][::-1] or loaded.search("year:2022").total == 2
+    assert loaded.search("upvotes:>=10").total == 2
+    assert loaded.search("upvotes:>=1000").total == 1
+
+
+def test_prefix_and_fuzzy(loaded: Library) -> None:
+    assert titles(loaded.search("quant*")) == ["Efficient Finetuning of Quantized LLMs"]
+    assert loaded.search("transf*").total == 2
+    assert "Diffusion Transformers for Image Synthesis" in titles(loaded.search("transfromer~"))
+
+
+def test_no_hits_retries_loosely_and_says_so(loaded: Library) -> None:
+    results = loaded.search("transfomers")
+    assert results.total > 0
+    assert results.notice and "No exact matches" in results.notice
+
+
+def test_did_you_mean(loaded: Library) -> None:
+    results = loaded.search("difusion")
+    assert results.suggestion == "diffusion"
+
+
+@pytest.mark.parametrize("query", ['"unbalanced', "title:", "AND OR", "((((", "~", "*", "a:b:c", "upvotes:>=x"])
+def test_malformed_queries_never_raise(loaded: Library, query: str) -> None:
+    loaded.search(query)
+
+
+def test_sorting_and_pagination(loaded: Library) -> None:
+    by_title = titles(loaded.search("", sort="title", limit=100))
+    assert by_title == sorted(by_title, key=lambda t: t.casefold().lstrip("[")) or by_title[0].startswith("[")
+    page1 = titles(loaded.search("", sort="title", limit=2))
+    page2 = titles(loaded.search("", sort="title", limit=2, offset=2))
+    assert page1 + page2 == by_title[:4]
+    upvotes = [h.paper.upvotes or 0 for h in loaded.search("", sort="upvotes").hits]
+    assert upvotes == sorted(upvotes, reverse=True)
+
+
+def test_as_you_type_treats_last_word_as_prefix(loaded: Library) -> None:
+    results = loaded.search("diffusion transf", as_you_type=True)
+    assert titles(results) == ["Diffusion Transformers for Image Synthesis"]
+    (first, second) = results.hits[0].title_spans
+    assert first == (0, 9) and second[0] == 10 and second[1] >= 16
+    whole_word = loaded.search("diffusion transf")  # not as you type: a whole word...
+    assert whole_word.notice and "No exact matches" in whole_word.notice  # ...then loosened
+
+
+def test_highlight_spans_point_at_matches(loaded: Library) -> None:
+    hit = loaded.search("quantized").hits[0]
+    title = hit.paper.title
+    assert [title[s:e] for s, e in hit.title_spans] == ["Quantized"]
+    assert all(hit.fragment[s:e].lower().startswith("quantiz") for s, e in hit.fragment_spans)
+
+
+def test_related_papers(loaded: Library) -> None:
+    related = loaded.related(paper_id("Parameter-efficient fine tuning of transformers"))
+    assert related and all(p.id != paper_id("Parameter-efficient fine tuning of transformers") for p in related)
+
+
+def test_get_by_prefix_and_missing(loaded: Library) -> None:
+    assert loaded.get(TULU[:6]).id == TULU
+    with pytest.raises(NotFoundError):
+        loaded.get("ffffffffffff")
+
+
+def test_bookmarks_tags_notes_read(loaded: Library) -> None:
+    paper = loaded.bookmark(TULU, tags=["LLM", "post-training"], note="read [MASK] later")
+    assert paper.bookmarked and paper.tags == ["llm", "post-training"]
+    assert loaded.search("tag:llm").total == 1
+    assert loaded.search("tulu", bookmarked=True).total == 1
+    assert [p.id for p in loaded.bookmarks(tag="llm")] == [TULU]
+    loaded.set_tags(TULU, ["survey"])
+    assert loaded.search("tag:llm").total == 0 and loaded.search("tag:survey").total == 1
+    loaded.set_read(TULU)
+    assert loaded.get(TULU).read and loaded.search("", read=True).total == 1
+    loaded.unbookmark(TULU)
+    assert loaded.bookmarks() == [] and loaded.get(TULU).note == "read [MASK] later"
+    assert loaded.tags() == {"survey": 1}
+
+
+def test_user_data_survives_reindex_and_schema_change(loaded: Library) -> None:
+    loaded.bookmark(TULU, tags=["keep"], note="n")
+    before = loaded.paths.userdata_file.read_bytes()
+    loaded.reindex()
+    assert loaded.paths.userdata_file.read_bytes() == before
+    assert loaded.search("tag:keep").total == 1
+    (loaded.paths.index_dir / "paperdeck-schema").write_text("0\n")
+    loaded.close()
+    reopened = Library.open(loaded.paths.root)
+    assert any("rebuilt" in n for n in reopened.notices)
+    assert reopened.count() == 6 and reopened.get(TULU).note == "n"
+    assert reopened.search("tag:keep").total == 1
+
+
+def test_damaged_index_is_rebuilt(loaded: Library) -> None:
+    root = loaded.paths.root
+    loaded.close()
+    for segment in (root / "index").glob("*.seg"):
+        segment.write_bytes(b"garbage")
+    reopened = Library.open(root)
+    assert reopened.count() == 6
+    assert reopened.notices
+
+
+def test_missing_index_is_rebuilt(loaded: Library) -> None:
+    import shutil
+
+    root = loaded.paths.root
+    loaded.close()
+    shutil.rmtree(root / "index")
+    reopened = Library.open(root)
+    assert reopened.count() == 6 and reopened.notices
+
+
+def test_corrupt_user_data_is_kept_aside_and_backup_used(loaded: Library) -> None:
+    loaded.bookmark(TULU, note="first")
+    loaded.set_note(TULU, "second")  # the .bak now holds "first"
+    loaded.paths.userdata_file.write_text("{not json")
+    loaded.close()
+    reopened = Library.open(loaded.paths.root)
+    assert reopened.get(TULU).note == "first"
+    aside = list(loaded.paths.root.glob("userdata.json.corrupt-*"))
+    assert len(aside) == 1 and aside[0].read_text() == "{not json"
+    assert any("damaged" in n for n in reopened.userdata.notices)
+
+
+def test_second_writer_gets_a_clear_message(loaded: Library) -> None:
+    import store.library as library_module
+
+    other = Library.open(loaded.paths.root)
+    writer = loaded._ix.writer()
+    try:
+        old = library_module.WRITE_LOCK_TIMEOUT_S
+        library_module.WRITE_LOCK_TIMEOUT_S = 0.2
+        with pytest.raises(LibraryBusyError, match="another paperdeck"):
+            other.import_pages([write(loaded.paths.root.parent / "p.txt", make_page([("A brand new paper", "x.")]))])
+        assert other.search("tulu").total == 1  # readers keep working
+    finally:
+        library_module.WRITE_LOCK_TIMEOUT_S = old
+        writer.cancel()
+
+
+def test_two_libraries_do_not_lose_each_others_bookmarks(loaded: Library) -> None:
+    other = Library.open(loaded.paths.root)
+    loaded.bookmark(TULU, tags=["a"])
+    qlora = paper_id("Efficient Finetuning of Quantized LLMs")
+    other.bookmark(qlora, tags=["b"])
+    assert {p.id for p in loaded.bookmarks()} == {TULU, qlora}
+    assert {p.id for p in other.bookmarks()} == {TULU, qlora}
+
+
+def test_json_backup_restores_into_a_fresh_library(loaded: Library, tmp_path: Path) -> None:
+    loaded.bookmark(TULU, tags=["x"], note="why it matters")
+    loaded.set_read(TULU)
+    out = tmp_path / "backup.json"
+    assert loaded.export_to(out, "json") == 1
+    fresh = Library.open(tmp_path / "fresh")
+    report = fresh.import_pages([out])
+    assert report.ok and report.restored_entries == 1
+    paper = fresh.get(TULU)
+    assert (paper.bookmarked, paper.tags, paper.note, paper.read) == (True, ["x"], "why it matters", True)
+    assert paper.abstract == loaded.get(TULU).abstract
+    assert fresh.search("tag:x").total == 1
+    fresh.reindex()  # the backup is a stored source too
+    assert fresh.get(TULU).title.startswith("TÜLU")
+
+
+def test_import_text(library: Library) -> None:
+    report = library.import_text(make_page([("Pasted paper", "From the clipboard.")]))
+    assert report.new_papers == 1 and library.search("clipboard").total == 1
+
+
+def test_info(loaded: Library) -> None:
+    loaded.bookmark(TULU)
+    info = loaded.info()
+    assert (info.papers, info.pages, info.bookmarks, info.index_ok) == (6, 2, 1, True)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=120), st.booleans())
+def test_search_never_raises(loaded: Library, text: str, as_you_type: bool) -> None:
+    results = loaded.search(text, as_you_type=as_you_type)
+    assert results.total >= 0
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(['"', ":", "(", ")", "*", "~", "AND", "OR", "NOT", "title", "tag", "x", "ü", "-", "^", "[", "]", "{", "}", "/", "\\", " "]), max_size=30))
+def test_search_syntax_soup_never_raises(loaded: Library, parts: list[str]) -> None:
+    loaded.search("".join(parts))
+    loaded.search(" ".join(parts), as_you_type=True)
+
+
+def test_userdata_file_is_json_with_format(loaded: Library) -> None:
+    loaded.bookmark(TULU)
+    document = json.loads(loaded.paths.userdata_file.read_text())
+    assert document["format"] == "paperdeck-userdata" and TULU in document["entries"]
