@@ -1,40 +1,67 @@
-"""Where a query matched a text: character spans, and the best fragment of an abstract."""
+"""Where a query matched a text: character spans, and the best fragment of an abstract.
+
+Matching runs a plain word scan with a cache of indexed forms, not the full analyzer
+pipeline, so highlighting a page of hits costs a few milliseconds.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from typing import Any
+import re
+from collections.abc import Callable, Collection
 
 from .text import fold
 
-__all__ = ["best_fragment", "match_spans", "merge_spans", "prefix_spans"]
+__all__ = ["Highlighter", "best_fragment", "merge_spans"]
 
 Span = tuple[int, int]
+_WORD = re.compile(r"\w+(?:[-\u2010\u2011]\w+)*")
+_PART = re.compile(r"\w+")
 
 
-def match_spans(text: str, terms: Collection[str], analyzer: Any) -> list[Span]:
-    """Spans of the words of ``text`` whose indexed form is one of ``terms``."""
-    if not terms or not text:
-        return []
-    spans: list[Span] = []
-    for token in analyzer(text, chars=True, removestops=True):
-        if token.text in terms:
-            spans.append((token.startchar, token.endchar))
-    return merge_spans(spans)
+class Highlighter:
+    """Finds the words of a text whose indexed form is one of a query's terms."""
 
+    def __init__(self, index_form: Callable[[str], str | None], cache_size: int = 200_000) -> None:
+        self._index_form = index_form
+        self._cache: dict[str, tuple[str, str | None]] = {}
+        self._cache_size = cache_size
 
-def prefix_spans(text: str, prefixes: Collection[str], analyzer: Any) -> list[Span]:
-    """Spans of the leading characters of words of ``text`` that start with a prefix."""
-    if not prefixes or not text:
-        return []
-    spans: list[Span] = []
-    for token in analyzer(text, chars=True, mode="query"):
-        word = fold(text[token.startchar : token.endchar])
-        for prefix in prefixes:
-            if word.startswith(prefix):
-                spans.append((token.startchar, token.startchar + len(prefix)))
-                break
-    return merge_spans(spans)
+    def _forms(self, word: str) -> tuple[str, str | None]:
+        """(folded word without hyphens, indexed form), cached by the word as written."""
+        try:
+            return self._cache[word]
+        except KeyError:
+            folded = fold(word).replace("-", "").replace("\u2010", "").replace("\u2011", "")
+            forms = (folded, self._index_form(folded))
+            if len(self._cache) < self._cache_size:
+                self._cache[word] = forms
+            return forms
+
+    def spans(
+        self, text: str, terms: Collection[str], prefixes: Collection[str] = ()
+    ) -> list[Span]:
+        """Spans of words matching ``terms`` (whole words) or ``prefixes`` (their start)."""
+        if not text or not (terms or prefixes):
+            return []
+        spans: list[Span] = []
+        for match in _WORD.finditer(text):
+            word = match.group(0)
+            candidates = [(word, match.start())]
+            if not word.isalnum() and not word.replace("_", "").isalnum():
+                candidates += [
+                    (m.group(0), match.start() + m.start()) for m in _PART.finditer(word)
+                ]
+            for candidate, start in candidates:
+                folded, form = self._forms(candidate)
+                if form is not None and form in terms:
+                    spans.append((start, start + len(candidate)))
+                    break
+                if prefixes:
+                    prefix = next((p for p in prefixes if folded.startswith(p)), None)
+                    if prefix:
+                        spans.append((start, start + len(prefix)))
+                        break
+        return merge_spans(spans)
 
 
 def merge_spans(spans: list[Span]) -> list[Span]:
@@ -57,19 +84,22 @@ def best_fragment(text: str, spans: list[Span], width: int = 240) -> tuple[str, 
         return text, spans
     if not spans:
         return _cut(text, 0, width), []
-    best_start, best_count = spans[0][0], 0
-    for start, _ in spans:
-        count = sum(1 for s, e in spans if s >= start and e <= start + width)
-        if count > best_count:
-            best_start, best_count = start, count
+    best_start, best_count, right = spans[0][0], 0, 0
+    for left, (start, _) in enumerate(spans):
+        right = max(right, left)
+        while right < len(spans) and spans[right][1] <= start + width:
+            right += 1
+        if right - left > best_count:
+            best_start, best_count = start, right - left
     start = max(0, best_start - width // 4)
     start = text.rfind(" ", 0, start) + 1 if start > 0 else 0
     fragment = _cut(text, start, width)
-    offset = start - (1 if start > 0 else 0)  # the leading ellipsis
+    lead = 1 if start > 0 else 0  # the leading ellipsis
+    body_end = len(fragment) - (1 if fragment.endswith("…") else 0)
     shifted = [
-        (s - offset, e - offset)
+        (s - start + lead, e - start + lead)
         for s, e in spans
-        if s >= start and e - offset <= len(fragment) - (1 if fragment.endswith("…") else 0)
+        if s >= start and e - start + lead <= body_end
     ]
     return fragment, shifted
 

@@ -21,12 +21,12 @@ from whoosh import index as windex
 from whoosh import query as wq
 from whoosh.index import LockError
 from whoosh.reading import TermNotFound
-from whoosh.sorting import FieldFacet
 
 from .atomic import atomic_write_text, describe_os_error
+from .engine import Engine, Filters, Page
 from .errors import LibraryBusyError, NotFoundError, PageError, StoreError, UnwritableError
 from .export import BACKUP_FORMAT, ExportFormat, export_papers, write_export
-from .highlight import best_fragment, match_spans, merge_spans, prefix_spans
+from .highlight import Highlighter, best_fragment
 from .models import (
     FileProblem,
     ImportReport,
@@ -49,7 +49,7 @@ from .records import (
     to_document,
     user_state,
 )
-from .schema import SCHEMA_VERSION, build_schema, text_analyzer
+from .schema import SCHEMA_VERSION, build_schema
 from .userdata import UserData
 
 __all__ = ["ImportProgress", "Library"]
@@ -57,11 +57,6 @@ __all__ = ["ImportProgress", "Library"]
 WRITE_LOCK_TIMEOUT_S = 5.0
 _SCHEMA_FILE = "paperdeck-schema"
 _USER_SYNC_FILE = "paperdeck-userdata-revision"
-_SORTS: dict[str, tuple[str, bool]] = {
-    "date": ("sort_date", True),
-    "upvotes": ("upvotes", True),
-    "title": ("sort_title", False),
-}
 
 ImportProgress = Callable[[int, int, str], None]
 """Called as ``progress(done, total, file name)`` while an import runs."""
@@ -81,7 +76,8 @@ class Library:
         self.notices: list[str] = []
         self._schema = build_schema()
         self._queries = QueryBuilder(self._schema)
-        self._analyzer = text_analyzer()
+        self._highlighter = Highlighter(self._queries.index_form)
+        self._engine = Engine()
         self._ix: Any = None
         self._searcher: Any = None
         self._lock = threading.RLock()
@@ -241,26 +237,34 @@ class Library:
                 notice = "The query's syntax was not understood; searched for its plain words."
             if parsed.is_everything and sort == "relevance":
                 sort = "date"
-            filters = self._filters(bookmarked=bookmarked, read=read, tag=tag)
-            results = self._run(searcher, parsed.query, sort, limit + offset, filters)
-            total = len(results)
-            if total == 0 and parsed.words and not parsed.is_everything:
+            filters = self._filters(reader, bookmarked=bookmarked, read=read, tag=tag)
+            page = self._engine.run(
+                searcher, parsed.query, sort=sort, offset=offset, limit=limit, filters=filters
+            )
+            if page.total == 0 and parsed.words and not parsed.is_everything:
                 loose = self._queries.loosen(parsed.words, reader)
-                results = self._run(searcher, loose, sort, limit + offset, filters)
-                total = len(results)
-                if total:
+                page = self._engine.run(
+                    searcher, loose, sort=sort, offset=offset, limit=limit, filters=filters
+                )
+                if page.total:
                     notice = (
                         f"No exact matches for {parsed.text!r}; showing prefix and "
                         "near-spelling matches."
                     )
+            if page.partial:
+                notice = (
+                    "The search stopped at its time limit; these are the best matches "
+                    "found so far. More words narrow it down."
+                )
             suggestion = None
-            if total < 3 and parsed.words:
+            if page.total < 3 and parsed.words:
                 words = parsed.words[:-1] if parsed.prefix_word else parsed.words
                 suggestion = self._queries.suggest(words, reader)
-            hits = self._hits(results, offset, parsed)
+            hits = self._hits(reader, page, parsed)
         return Results(
             query=text,
-            total=total,
+            total=page.total,
+            total_exact=page.exact,
             offset=offset,
             hits=hits,
             sort=sort,
@@ -270,67 +274,58 @@ class Library:
         )
 
     def _filters(
-        self, *, bookmarked: bool | None, read: bool | None, tag: str | None
-    ) -> wq.Query | None:
-        clauses: list[wq.Query] = []
-        if bookmarked is not None:
-            clauses.append(wq.Term("bookmarked", bookmarked))
-        if read is not None:
-            clauses.append(wq.Term("read", read))
-        if tag:
-            clauses.append(wq.Term("tags", tag.strip().lower()))
-        if not clauses:
-            return None
-        return clauses[0] if len(clauses) == 1 else wq.And(clauses)
-
-    def _run(
-        self, searcher: Any, query: wq.Query, sort: SortKey, limit: int, filters: wq.Query | None
-    ) -> Any:
-        sortedby = None
-        reverse = False
-        if sort in _SORTS:
-            fieldname, reverse = _SORTS[sort]
-            sortedby = [FieldFacet(fieldname, reverse=reverse)]
-            if sort != "title":
-                sortedby.append(FieldFacet("sort_title"))
-            reverse = False
-        return searcher.search(
-            query, limit=limit, sortedby=sortedby, reverse=reverse, filter=filters, terms=True
-        )
-
-    def _hits(self, results: Any, offset: int, parsed: ParsedQuery) -> list[SearchHit]:
+        self, reader: Any, *, bookmarked: bool | None, read: bool | None, tag: str | None
+    ) -> Filters:
+        """Docnum filters from the user's data (the truth, even if the index lags)."""
+        filters = Filters()
+        if bookmarked is None and read is None and not tag:
+            return filters
         entries = self.userdata.entries()
+
+        def docnums(wanted: Callable[[UserEntry], bool]) -> set[int]:
+            found = (_first_id(reader, pid) for pid, e in entries.items() if wanted(e))
+            return {d for d in found if d is not None}
+
+        includes: list[set[int]] = []
+        if bookmarked is not None:
+            marked = docnums(lambda e: e.bookmarked)
+            if bookmarked:
+                includes.append(marked)
+            else:
+                filters.exclude.update(marked)
+        if read is not None:
+            seen = docnums(lambda e: e.read)
+            if read:
+                includes.append(seen)
+            else:
+                filters.exclude.update(seen)
+        if tag:
+            wanted_tag = tag.strip().lower()
+            includes.append(docnums(lambda e: wanted_tag in e.tags))
+        if includes:
+            filters.include = set.intersection(*includes)
+        return filters
+
+    def _hits(self, reader: Any, page: Page, parsed: ParsedQuery) -> list[SearchHit]:
+        entries = self.userdata.entries()
+        words: set[str] = set()
+        prefixes: set[str] = set()
+        for fieldname, term in _query_terms(parsed.query):
+            if fieldname in ("title", "abstract"):
+                words.add(term)
+            elif fieldname == "title_prefix":
+                prefixes.add(term)
         hits: list[SearchHit] = []
-        for hit in results[offset:]:
-            paper, _ = paper_from_stored(hit["data"])
+        for docnum, score in zip(page.docnums, page.scores, strict=True):
+            paper, _ = paper_from_stored(reader.stored_fields(docnum)["data"])
             paper = paper.with_user(entries.get(paper.id))
-            title_terms: set[str] = set()
-            abstract_terms: set[str] = set()
-            prefixes: set[str] = set()
-            if results.has_matched_terms():
-                for fieldname, term in hit.matched_terms():
-                    if fieldname not in ("title", "abstract", "title_prefix"):
-                        continue
-                    word = term.decode("utf-8", "replace") if isinstance(term, bytes) else str(term)
-                    if fieldname == "title":
-                        title_terms.add(word)
-                    elif fieldname == "abstract":
-                        abstract_terms.add(word)
-                    elif fieldname == "title_prefix":
-                        prefixes.add(word)
-            title_spans = merge_spans(
-                match_spans(paper.title, title_terms | abstract_terms, self._analyzer)
-                + prefix_spans(paper.title, prefixes, self._analyzer)
-            )
-            abstract_spans = match_spans(
-                paper.abstract, abstract_terms | title_terms, self._analyzer
-            )
+            abstract_spans = self._highlighter.spans(paper.abstract, words)
             fragment, fragment_spans = best_fragment(paper.abstract, abstract_spans)
             hits.append(
                 SearchHit(
                     paper=paper,
-                    score=float(hit.score) if isinstance(hit.score, (int, float)) else None,
-                    title_spans=title_spans,
+                    score=score,
+                    title_spans=self._highlighter.spans(paper.title, words, prefixes),
                     fragment=fragment,
                     fragment_spans=fragment_spans,
                 )
@@ -808,6 +803,22 @@ class Library:
         text, count = self.export(fmt, everything=everything, tag=tag)
         write_export(path, text, force=force)
         return count
+
+
+def _query_terms(query: wq.Query) -> Iterator[tuple[str, str]]:
+    """The concrete (field, text) terms of a query, after prefix and fuzzy expansion."""
+    try:
+        pairs = list(query.iter_all_terms())
+    except Exception:
+        return
+    for fieldname, term in pairs:
+        if isinstance(term, bytes):
+            try:
+                term = term.decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+        if isinstance(term, str):
+            yield fieldname, term
 
 
 def _first_id(reader: Any, paper_id: str) -> int | None:

@@ -157,7 +157,8 @@ class Results(_Model):
     """A page of search results."""
 
     query: str
-    total: int
+    total: int = Field(description="how many papers match (an estimate if total_exact is false)")
+    total_exact: bool = True
     offset: int
     hits: list[SearchHit]
     sort: SortKey

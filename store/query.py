@@ -114,6 +114,8 @@ class QueryBuilder:
         if body and (parsed is None or _is_null(parsed)):
             fell_back = True
             parsed = self.plain(body, reader)
+        if prefix_word is not None and not body and len(fold(prefix_word)) < PREFIX_MIN:
+            return ParsedQuery(wq.Every(), text, [], prefix_word=prefix_word)
         parts = [q for q in (parsed, self._prefix_query(prefix_word, reader)) if q is not None]
         if not parts or all(_is_null(p) for p in parts):
             return ParsedQuery(wq.NullQuery, text, words, fell_back=True)
@@ -168,6 +170,11 @@ class QueryBuilder:
             else:
                 out.append(word)
         return " ".join(out) if changed else None
+
+    def index_form(self, word: str) -> str | None:
+        """The single indexed form of one word (None for a stop word)."""
+        forms = self.analyze(word)
+        return forms[0] if forms else None
 
     def analyze(self, word: str) -> list[str]:
         """The indexed forms of ``word`` (folded, stemmed; empty for a stop word)."""

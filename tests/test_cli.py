@@ -1,0 +1,118 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from tui.cli import main
+
+from .conftest import FIXTURES, make_page, write
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "lib"
+
+
+def run(capsys: pytest.CaptureFixture[str], data_dir: Path, *args: str) -> tuple[int, str, str]:
+    code = main(["--data-dir", str(data_dir), *args])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_import_search_show_roundtrip(capsys: pytest.CaptureFixture[str], data_dir: Path) -> None:
+    code, out, _ = run(capsys, data_dir, "import", str(FIXTURES))
+    assert code == 0
+    assert "2 pages imported" in out and "6 new papers" in out and "0 failed" in out
+    code, out, err = run(capsys, data_dir, "search", "tulu")
+    assert code == 0 and "TÜLU 3" in out and "1 papers match" in err
+    paper_id = out.split()[0]
+    code, out, _ = run(capsys, data_dir, "show", paper_id[:6])
+    assert code == 0 and "TÜLU 3" in out and "seen 2025-11-12 on daily.txt" in out
+
+
+def test_json_output_has_the_documented_fields(capsys: pytest.CaptureFixture[str], data_dir: Path) -> None:
+    run(capsys, data_dir, "import", str(FIXTURES))
+    code, out, _ = run(capsys, data_dir, "search", "nvfp4", "--json")
+    results = json.loads(out)
+    paper = results["hits"][0]["paper"]
+    for key in ("id", "title", "abstract", "published", "upvotes", "authors_count", "organization",
+                "links", "sightings", "bookmarked", "tags", "note", "read"):
+        assert key in paper
+    assert paper["published"] == "2025-09-29" and paper["organization"] == "NVIDIA"
+    code, out, _ = run(capsys, data_dir, "show", paper["id"], "--json")
+    assert json.loads(out)["id"] == paper["id"]
+
+
+def test_bad_file_reports_one_line_and_exit_status(
+    capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_path: Path
+) -> None:
+    bad = write(tmp_path / "bad.html", "<html><body>nope</body></html>")
+    code, out, err = run(capsys, data_dir, "import", str(bad), str(FIXTURES / "daily.txt"))
+    assert code == 1
+    assert "1 pages imported" in out and "1 failed" in out
+    failure_lines = [line for line in err.splitlines() if "bad.html" in line]
+    assert len(failure_lines) == 1 and "HTML" in failure_lines[0]
+    assert "Traceback" not in err
+
+
+def test_bookmarks_and_export(capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_path: Path) -> None:
+    run(capsys, data_dir, "import", str(FIXTURES))
+    _, out, _ = run(capsys, data_dir, "search", "mask", "--json")
+    paper_id = json.loads(out)["hits"][0]["paper"]["id"]
+    code, out, _ = run(capsys, data_dir, "bookmark", "add", paper_id, "--tag", "nlp", "--note", "[b]x[/b]")
+    assert code == 0 and "[MASK] Is Not All You Need" in out
+    _, out, _ = run(capsys, data_dir, "bookmarks", "--tag", "nlp", "--json")
+    assert [p["note"] for p in json.loads(out)] == ["[b]x[/b]"]
+    target = tmp_path / "out.bib"
+    code, out, _ = run(capsys, data_dir, "export", "--format", "bibtex", "-o", str(target))
+    assert code == 0 and target.read_text().startswith("@misc{mask2022,")
+    code, _, err = run(capsys, data_dir, "export", "--format", "bibtex", "-o", str(target))
+    assert code == 1 and "already exists" in err
+    code, _, _ = run(capsys, data_dir, "export", "--format", "csv", "-o", str(target), "--force")
+    assert code == 0 and target.read_text().startswith("id,title,")
+    code, _, err = run(capsys, data_dir, "export", "-o", str(tmp_path / "no" / "such" / "x.bib"))
+    assert code == 1 and "does not exist" in err
+    code, out, _ = run(capsys, data_dir, "bookmark", "remove", paper_id)
+    assert code == 0
+    _, out, _ = run(capsys, data_dir, "bookmarks", "--json")
+    assert json.loads(out) == []
+
+
+def test_read_info_reindex_related(capsys: pytest.CaptureFixture[str], data_dir: Path) -> None:
+    run(capsys, data_dir, "import", str(FIXTURES))
+    _, out, _ = run(capsys, data_dir, "search", "diffusion", "--json")
+    paper_id = json.loads(out)["hits"][0]["paper"]["id"]
+    assert run(capsys, data_dir, "read", paper_id)[0] == 0
+    code, out, _ = run(capsys, data_dir, "info", "--json")
+    info = json.loads(out)
+    assert code == 0 and info["papers"] == 6 and info["read"] == 1 and info["index_ok"]
+    code, out, _ = run(capsys, data_dir, "reindex")
+    assert code == 0 and "reindexed 6 papers" in out
+    code, out, _ = run(capsys, data_dir, "related", paper_id, "--json")
+    assert code == 0 and all(p["id"] != paper_id for p in json.loads(out))
+
+
+def test_unknown_id_is_one_clear_line(capsys: pytest.CaptureFixture[str], data_dir: Path) -> None:
+    code, _, err = run(capsys, data_dir, "show", "nope")
+    assert code == 1 and err.strip() == "paperdeck: no paper has the id 'nope'"
+
+
+def test_open_without_app_imports_and_exits_zero(capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_path: Path) -> None:
+    page = write(tmp_path / "p.txt", make_page([("A fresh paper", "About things.")]))
+    code, out, err = run(capsys, data_dir, str(page))
+    assert code == 0 and "1 new papers" in out
+
+
+def test_env_var_selects_the_library(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PAPERDECK_DATA_DIR", str(tmp_path / "env-lib"))
+    assert main(["import", str(FIXTURES / "weekly.txt")]) == 0
+    assert (tmp_path / "env-lib" / "userdata.json").exists() or (tmp_path / "env-lib" / "index").is_dir()
+
+
+def test_help_explains_year_resolution(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["import", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "--year" in out and "newest explicit year on the page plus one" in out
