@@ -31,7 +31,9 @@ def make_page(papers: list[tuple[str, str] | tuple[str, str, str]], date: str = 
 
 
 @pytest.fixture(autouse=True)
-def _no_real_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _no_real_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Tests never touch the real user data folder."""
     monkeypatch.setenv("PAPERDECK_DATA_DIR", str(tmp_path_factory.mktemp("default-data")))
 

@@ -30,16 +30,31 @@ def test_import_search_show_roundtrip(capsys: pytest.CaptureFixture[str], data_d
     assert code == 0 and "TÜLU 3" in out and "seen 2025-11-12 on daily.txt" in out
 
 
-def test_json_output_has_the_documented_fields(capsys: pytest.CaptureFixture[str], data_dir: Path) -> None:
+def test_json_output_has_the_documented_fields(
+    capsys: pytest.CaptureFixture[str], data_dir: Path
+) -> None:
     run(capsys, data_dir, "import", str(FIXTURES))
-    code, out, _ = run(capsys, data_dir, "search", "nvfp4", "--json")
+    _, out, _ = run(capsys, data_dir, "search", "nvfp4", "--json")
     results = json.loads(out)
     paper = results["hits"][0]["paper"]
-    for key in ("id", "title", "abstract", "published", "upvotes", "authors_count", "organization",
-                "links", "sightings", "bookmarked", "tags", "note", "read"):
+    for key in (
+        "id",
+        "title",
+        "abstract",
+        "published",
+        "upvotes",
+        "authors_count",
+        "organization",
+        "links",
+        "sightings",
+        "bookmarked",
+        "tags",
+        "note",
+        "read",
+    ):
         assert key in paper
     assert paper["published"] == "2025-09-29" and paper["organization"] == "NVIDIA"
-    code, out, _ = run(capsys, data_dir, "show", paper["id"], "--json")
+    _code, out, _ = run(capsys, data_dir, "show", paper["id"], "--json")
     assert json.loads(out)["id"] == paper["id"]
 
 
@@ -55,11 +70,15 @@ def test_bad_file_reports_one_line_and_exit_status(
     assert "Traceback" not in err
 
 
-def test_bookmarks_and_export(capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_path: Path) -> None:
+def test_bookmarks_and_export(
+    capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_path: Path
+) -> None:
     run(capsys, data_dir, "import", str(FIXTURES))
     _, out, _ = run(capsys, data_dir, "search", "mask", "--json")
     paper_id = json.loads(out)["hits"][0]["paper"]["id"]
-    code, out, _ = run(capsys, data_dir, "bookmark", "add", paper_id, "--tag", "nlp", "--note", "[b]x[/b]")
+    code, out, _ = run(
+        capsys, data_dir, "bookmark", "add", paper_id, "--tag", "nlp", "--note", "[b]x[/b]"
+    )
     assert code == 0 and "[MASK] Is Not All You Need" in out
     _, out, _ = run(capsys, data_dir, "bookmarks", "--tag", "nlp", "--json")
     assert [p["note"] for p in json.loads(out)] == ["[b]x[/b]"]
@@ -97,9 +116,11 @@ def test_unknown_id_is_one_clear_line(capsys: pytest.CaptureFixture[str], data_d
     assert code == 1 and err.strip() == "paperdeck: no paper has the id 'nope'"
 
 
-def test_open_without_app_imports_and_exits_zero(capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_path: Path) -> None:
+def test_open_without_app_imports_and_exits_zero(
+    capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_path: Path
+) -> None:
     page = write(tmp_path / "p.txt", make_page([("A fresh paper", "About things.")]))
-    code, out, err = run(capsys, data_dir, str(page))
+    code, out, _err = run(capsys, data_dir, str(page))
     assert code == 0 and "1 new papers" in out
 
 
@@ -108,7 +129,9 @@ def test_env_var_selects_the_library(
 ) -> None:
     monkeypatch.setenv("PAPERDECK_DATA_DIR", str(tmp_path / "env-lib"))
     assert main(["import", str(FIXTURES / "weekly.txt")]) == 0
-    assert (tmp_path / "env-lib" / "userdata.json").exists() or (tmp_path / "env-lib" / "index").is_dir()
+    assert (tmp_path / "env-lib" / "userdata.json").exists() or (
+        tmp_path / "env-lib" / "index"
+    ).is_dir()
 
 
 def test_help_explains_year_resolution(capsys: pytest.CaptureFixture[str]) -> None:

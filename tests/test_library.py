@@ -111,12 +111,18 @@ def test_compound_spellings_meet(loaded: Library) -> None:
 
 def test_field_prefixes_and_ranges(loaded: Library) -> None:
     assert titles(loaded.search("org:nvidia")) == ["Pretraining Large Language Models with NVFP4"]
-    assert titles(loaded.search("title:diffusion")) == ["Diffusion Transformers for Image Synthesis"]
+    assert titles(loaded.search("title:diffusion")) == [
+        "Diffusion Transformers for Image Synthesis"
+    ]
     assert loaded.search("abstract:diffusion").total == 1
-    assert titles(loaded.search("year:2022", sort="title")) == [
-        "[MASK] Is Not All You Need",
-        "Diffusion Transformers for Image Synthesis",
-    ][::-1] or loaded.search("year:2022").total == 2
+    assert (
+        titles(loaded.search("year:2022", sort="title"))
+        == [
+            "[MASK] Is Not All You Need",
+            "Diffusion Transformers for Image Synthesis",
+        ][::-1]
+        or loaded.search("year:2022").total == 2
+    )
     assert loaded.search("upvotes:>=10").total == 2
     assert loaded.search("upvotes:>=1000").total == 1
 
@@ -138,14 +144,18 @@ def test_did_you_mean(loaded: Library) -> None:
     assert results.suggestion == "diffusion"
 
 
-@pytest.mark.parametrize("query", ['"unbalanced', "title:", "AND OR", "((((", "~", "*", "a:b:c", "upvotes:>=x"])
+@pytest.mark.parametrize(
+    "query", ['"unbalanced', "title:", "AND OR", "((((", "~", "*", "a:b:c", "upvotes:>=x"]
+)
 def test_malformed_queries_never_raise(loaded: Library, query: str) -> None:
     loaded.search(query)
 
 
 def test_sorting_and_pagination(loaded: Library) -> None:
     by_title = titles(loaded.search("", sort="title", limit=100))
-    assert by_title == sorted(by_title, key=lambda t: t.casefold().lstrip("[")) or by_title[0].startswith("[")
+    assert by_title == sorted(by_title, key=lambda t: t.casefold().lstrip("[")) or by_title[
+        0
+    ].startswith("[")
     page1 = titles(loaded.search("", sort="title", limit=2))
     page2 = titles(loaded.search("", sort="title", limit=2, offset=2))
     assert page1 + page2 == by_title[:4]
@@ -171,7 +181,9 @@ def test_highlight_spans_point_at_matches(loaded: Library) -> None:
 
 def test_related_papers(loaded: Library) -> None:
     related = loaded.related(paper_id("Parameter-efficient fine tuning of transformers"))
-    assert related and all(p.id != paper_id("Parameter-efficient fine tuning of transformers") for p in related)
+    assert related and all(
+        p.id != paper_id("Parameter-efficient fine tuning of transformers") for p in related
+    )
 
 
 def test_get_by_prefix_and_missing(loaded: Library) -> None:
@@ -250,7 +262,13 @@ def test_second_writer_gets_a_clear_message(loaded: Library) -> None:
         old = library_module.WRITE_LOCK_TIMEOUT_S
         library_module.WRITE_LOCK_TIMEOUT_S = 0.2
         with pytest.raises(LibraryBusyError, match="another paperdeck"):
-            other.import_pages([write(loaded.paths.root.parent / "p.txt", make_page([("A brand new paper", "x.")]))])
+            other.import_pages(
+                [
+                    write(
+                        loaded.paths.root.parent / "p.txt", make_page([("A brand new paper", "x.")])
+                    )
+                ]
+            )
         assert other.search("tulu").total == 1  # readers keep working
     finally:
         library_module.WRITE_LOCK_TIMEOUT_S = old
@@ -275,7 +293,12 @@ def test_json_backup_restores_into_a_fresh_library(loaded: Library, tmp_path: Pa
     report = fresh.import_pages([out])
     assert report.ok and report.restored_entries == 1
     paper = fresh.get(TULU)
-    assert (paper.bookmarked, paper.tags, paper.note, paper.read) == (True, ["x"], "why it matters", True)
+    assert (paper.bookmarked, paper.tags, paper.note, paper.read) == (
+        True,
+        ["x"],
+        "why it matters",
+        True,
+    )
     assert paper.abstract == loaded.get(TULU).abstract
     assert fresh.search("tag:x").total == 1
     fresh.reindex()  # the backup is a stored source too
@@ -293,15 +316,49 @@ def test_info(loaded: Library) -> None:
     assert (info.papers, info.pages, info.bookmarks, info.index_ok) == (6, 2, 1, True)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.text(max_size=120), st.booleans())
 def test_search_never_raises(loaded: Library, text: str, as_you_type: bool) -> None:
     results = loaded.search(text, as_you_type=as_you_type)
     assert results.total >= 0
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.sampled_from(['"', ":", "(", ")", "*", "~", "AND", "OR", "NOT", "title", "tag", "x", "ü", "-", "^", "[", "]", "{", "}", "/", "\\", " "]), max_size=30))
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                '"',
+                ":",
+                "(",
+                ")",
+                "*",
+                "~",
+                "AND",
+                "OR",
+                "NOT",
+                "title",
+                "tag",
+                "x",
+                "ü",
+                "-",
+                "^",
+                "[",
+                "]",
+                "{",
+                "}",
+                "/",
+                "\\",
+                " ",
+            ]
+        ),
+        max_size=30,
+    )
+)
 def test_search_syntax_soup_never_raises(loaded: Library, parts: list[str]) -> None:
     loaded.search("".join(parts))
     loaded.search(" ".join(parts), as_you_type=True)

@@ -1,4 +1,5 @@
 import codecs
+import contextlib
 from datetime import date
 
 import pytest
@@ -12,7 +13,9 @@ from .conftest import FIXTURES, make_page
 
 
 def parse(text: str, **kwargs: int) -> object:
-    return parse_page(decode_page(text.encode()), fallback_year=kwargs.pop("fallback", 2030), **kwargs)
+    return parse_page(
+        decode_page(text.encode()), fallback_year=kwargs.pop("fallback", 2030), **kwargs
+    )
 
 
 def test_fixture_page_fields() -> None:
@@ -92,7 +95,10 @@ def test_cut_inside_metadata_keeps_paper() -> None:
 
 def test_impossible_dates_are_dropped_not_fatal() -> None:
     text = make_page(
-        [("Feb paper", "x.", "  • 1 authors\n·\nFeb 30, 2024 3"), ("Zero", "y.", "  • 1 authors\n·\nJan 1, 0000")]
+        [
+            ("Feb paper", "x.", "  • 1 authors\n·\nFeb 30, 2024 3"),
+            ("Zero", "y.", "  • 1 authors\n·\nJan 1, 0000"),
+        ]
     )
     page = parse_page(text, fallback_year=2030)
     assert [p.published for p in page.papers] == [None, None]
@@ -108,10 +114,8 @@ def test_page_with_only_header_has_no_papers() -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.binary(max_size=2000))
 def test_decoding_arbitrary_bytes_raises_only_page_errors(data: bytes) -> None:
-    try:
+    with contextlib.suppress(PageError):
         parse_page(decode_page(data), fallback_year=2030)
-    except PageError:
-        pass
 
 
 @settings(max_examples=300, deadline=None)
@@ -119,7 +123,9 @@ def test_decoding_arbitrary_bytes_raises_only_page_errors(data: bytes) -> None:
     st.lists(
         st.one_of(
             st.text(max_size=80),
-            st.sampled_from(["·", "  • 3 authors", "Sep 29 2", "Feb 30, 2024 1", "nvidia NVIDIA", ""]),
+            st.sampled_from(
+                ["·", "  • 3 authors", "Sep 29 2", "Feb 30, 2024 1", "nvidia NVIDIA", ""]
+            ),
         ),
         max_size=40,
     )

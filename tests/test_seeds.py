@@ -39,7 +39,10 @@ def test_seed_papers_read_from_the_pages(seeds: Path, tmp_path: Path) -> None:
     assert stelo.links == ["https://github.com/sade-adrien/SteloCoder"]
     # OpenELM (000): two links.
     openelm = library.search("title:OpenELM").hits[0].paper
-    assert openelm.links == ["https://github.com/apple/corenet", "https://huggingface.co/apple/OpenELM"]
+    assert openelm.links == [
+        "https://github.com/apple/corenet",
+        "https://huggingface.co/apple/OpenELM",
+    ]
 
 
 def test_seed_search_behaviour(seeds: Path, tmp_path: Path) -> None:

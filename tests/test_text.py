@@ -2,7 +2,7 @@ from store.text import clean_latex, extract_links, fold, normalise_title, strip_
 
 
 def test_latex_accents_and_macros_become_unicode() -> None:
-    assert clean_latex(r'T\"ULU 3 and T\"ulu') == "TÜLU 3 and Tülu"
+    assert clean_latex(r"T\"ULU 3 and T\"ulu") == "TÜLU 3 and Tülu"
     assert clean_latex(r"Rozi\`ere et al.") == "Rozière et al."
     assert clean_latex(r"\textbf{bold} and $\epsilon$-greedy") == "bold and ϵ-greedy"
     assert clean_latex(r"\eg we") == "e.g. we"
@@ -41,5 +41,7 @@ def test_extract_links_trims_punctuation_and_dedupes() -> None:
 
 def test_fold_and_title_identity() -> None:
     assert fold("TÜLU") == "tulu"
-    assert normalise_title("TÜLU 3: Pushing Frontiers") == normalise_title(r'T\"ulu 3 - pushing  frontiers')
+    assert normalise_title("TÜLU 3: Pushing Frontiers") == normalise_title(
+        r"T\"ulu 3 - pushing  frontiers"
+    )
     assert normalise_title("A: B") != normalise_title("A B C")

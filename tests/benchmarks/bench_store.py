@@ -91,9 +91,9 @@ def _bare_whoosh(pages: list[Path], target: Path) -> tuple[float, int]:
 def _open_time(root: Path) -> dict[str, float]:
     code = (
         "import time, json; t0 = time.perf_counter(); from store import Library; "
-        "t1 = time.perf_counter(); lib = Library.open(%r); n = lib.count(); "
+        f"t1 = time.perf_counter(); lib = Library.open({str(root)!r}); n = lib.count(); "
         "r = lib.search('', limit=50); t2 = time.perf_counter(); "
-        "print(json.dumps({'import_s': t1 - t0, 'open_s': t2 - t1, 'papers': n}))" % str(root)
+        "print(json.dumps({'import_s': t1 - t0, 'open_s': t2 - t1, 'papers': n}))"
     )
     runs = [
         json.loads(subprocess.check_output([sys.executable, "-c", code], cwd=ROOT, text=True))
@@ -107,7 +107,7 @@ def _open_time(root: Path) -> dict[str, float]:
 
 def _percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
 
 
 def bench(size: int, work: Path, repeats: int) -> dict[str, object]:
@@ -152,7 +152,9 @@ def bench(size: int, work: Path, repeats: int) -> dict[str, object]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
     parser.add_argument("--work", type=Path, default=Path("/tmp/paperdeck-bench"))
     parser.add_argument("--repeats", type=int, default=5)

@@ -1,8 +1,9 @@
 """Synthetic saved papers pages in the real format, for benchmarks and scale tests.
 
 Deterministic for a given seed: words are drawn with the frequencies of real abstracts
-(``wordfreq.txt``, from the five saved seed pages), about one paper in five reappears on a later page, a few abstracts carry
-LaTeX residue and links, and about half the papers have a metadata block.
+(``wordfreq.txt``, from the five saved seed pages), about one paper in five reappears on
+a later page, a few abstracts carry LaTeX residue and links, and about half the papers
+have a metadata block.
 """
 
 from __future__ import annotations
@@ -34,8 +35,11 @@ ORGS = [
     ("codefuse-ai", "CodeFuse AI"),
     ("deepseek-ai", "DeepSeek"),
 ]
-MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
-HEADER = "new\n\nGet trending papers in your email inbox!\n\nSubscribe\n\n{daily}byAK and the research community\n\n{date}\n\n"
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+HEADER = (
+    "new\n\nGet trending papers in your email inbox!\n\nSubscribe\n\n"
+    "{daily}byAK and the research community\n\n{date}\n\n"
+)
 
 
 class _Zipf:
@@ -64,7 +68,9 @@ def _abstract(zipf: _Zipf) -> str:
     if roll < 0.04:
         sentences.append(r"We call it T\"ULU-like with $\epsilon$-greedy \textbf{sampling}, \eg.")
     elif roll < 0.25:
-        sentences.append(f"Code is available at https://github.com/lab/repo{zipf.rng.randint(1, 10**6)}.")
+        sentences.append(
+            f"Code is available at https://github.com/lab/repo{zipf.rng.randint(1, 10**6)}."
+        )
     return " ".join(sentences)
 
 
@@ -72,9 +78,7 @@ def _meta(rng: random.Random) -> str | None:
     if rng.random() < 0.5:
         return None
     first = (
-        f"  • {rng.randint(1, 40)} authors"
-        if rng.random() < 0.85
-        else " ".join(rng.choice(ORGS))
+        f"  • {rng.randint(1, 40)} authors" if rng.random() < 0.85 else " ".join(rng.choice(ORGS))
     )
     day = f"{rng.choice(MONTHS)} {rng.randint(1, 28)}"
     if rng.random() < 0.7:
