@@ -7,6 +7,7 @@ A plain library: it never imports Textual or Rich. Start with :meth:`Library.ope
 from .errors import LibraryBusyError, NotFoundError, PageError, StoreError, UnwritableError
 from .export import FORMATS, ExportFormat, export_papers, write_export
 from .library import ImportProgress, Library
+from .listing import Listing
 from .models import (
     FileProblem,
     ImportReport,
@@ -30,6 +31,7 @@ __all__ = [
     "Library",
     "LibraryBusyError",
     "LibraryInfo",
+    "Listing",
     "NotFoundError",
     "PageError",
     "Paper",

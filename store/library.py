@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from whoosh import index as windex
 from whoosh import query as wq
@@ -27,6 +27,7 @@ from .engine import Engine, Filters, Page
 from .errors import LibraryBusyError, NotFoundError, PageError, StoreError, UnwritableError
 from .export import BACKUP_FORMAT, ExportFormat, export_papers, write_export
 from .highlight import Highlighter, best_fragment
+from .listing import Listing
 from .models import (
     FileProblem,
     ImportReport,
@@ -272,6 +273,29 @@ class Library:
             suggestion=suggestion,
             elapsed_ms=(time.perf_counter() - started) * 1000,
         )
+
+    def listing(
+        self,
+        sort: Literal["date", "upvotes", "title"] = "date",
+        *,
+        bookmarked: bool | None = None,
+        read: bool | None = None,
+        tag: str | None = None,
+    ) -> Listing:
+        """Every paper (or those passing the filters) in ``sort`` order, read on demand.
+
+        Made for lists of 100,000 papers that draw only the visible rows.
+        """
+        searcher = self._ix.searcher()
+        try:
+            ordered = self._engine.ordering(searcher, sort).docnums
+            filters = self._filters(searcher.reader(), bookmarked=bookmarked, read=read, tag=tag)
+            if filters.active:
+                ordered = [d for d in ordered if filters.allows(d)]
+        except BaseException:
+            searcher.close()
+            raise
+        return Listing(searcher, ordered, self.userdata)
 
     def _filters(
         self, reader: Any, *, bookmarked: bool | None, read: bool | None, tag: str | None

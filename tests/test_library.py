@@ -368,3 +368,18 @@ def test_userdata_file_is_json_with_format(loaded: Library) -> None:
     loaded.bookmark(TULU)
     document = json.loads(loaded.paths.userdata_file.read_text())
     assert document["format"] == "paperdeck-userdata" and TULU in document["entries"]
+
+
+def test_listing_reads_rows_on_demand_in_order(loaded: Library) -> None:
+    listing = loaded.listing("title")
+    assert len(listing) == 6
+    everything = [p.title for p in listing.papers(0, 6)]
+    assert everything == titles(loaded.search("", sort="title", limit=10))
+    assert [p.title for p in listing.papers(2, 4)] == everything[2:4]
+    assert listing.position(TULU) == everything.index(loaded.get(TULU).title)
+    loaded.bookmark(TULU)
+    assert [p.id for p in listing.papers(0, 6) if p.bookmarked] == [TULU]  # user data is live
+    marked = loaded.listing("date", bookmarked=True)
+    assert len(marked) == 1 and marked.position(TULU) == 0
+    assert loaded.listing("date", bookmarked=False).position(TULU) is None
+    listing.close()

@@ -329,7 +329,8 @@ def cmd_search(library: Library, args: argparse.Namespace) -> int:
     first = results.offset + 1 if shown else 0
     err.print(
         Text(
-            f"{results.total} papers match; showing {first}-{results.offset + shown}, "
+            f"{'' if results.total_exact else 'about '}{results.total} papers match; "
+            f"showing {first}-{results.offset + shown}, "
             f"sorted by {results.sort} ({results.elapsed_ms:.0f} ms)",
             style="dim",
         )

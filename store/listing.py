@@ -1,0 +1,56 @@
+"""An ordered snapshot of the library for lists that draw only the rows on screen."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from .models import Paper
+from .records import paper_from_stored
+from .userdata import UserData
+
+__all__ = ["Listing"]
+
+
+class Listing:
+    """Papers in one order, read on demand from a fixed index snapshot.
+
+    Holding 100,000 papers costs a list of ints; :meth:`papers` reads just the rows asked
+    for. The snapshot does not see later imports: ask the library for a new listing.
+    Safe to use from several threads.
+    """
+
+    def __init__(self, searcher: Any, docnums: list[int], userdata: UserData) -> None:
+        self._searcher = searcher
+        self._docnums = docnums
+        self._userdata = userdata
+        self._rank: dict[int, int] | None = None
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._docnums)
+
+    def papers(self, start: int, stop: int) -> list[Paper]:
+        """The papers at positions ``start`` to ``stop`` (exclusive), with user fields."""
+        start, stop = max(0, start), min(len(self._docnums), stop)
+        entries = self._userdata.entries()
+        with self._lock:
+            reader = self._searcher.reader()
+            stored = [reader.stored_fields(d)["data"] for d in self._docnums[start:stop]]
+        papers = [paper_from_stored(data)[0] for data in stored]
+        return [p.with_user(entries.get(p.id)) for p in papers]
+
+    def position(self, paper_id: str) -> int | None:
+        """Where a paper stands in this listing, or None if it is not in it."""
+        with self._lock:
+            docnum = self._searcher.document_number(id=paper_id)
+            if docnum is None:
+                return None
+            if self._rank is None:
+                self._rank = {d: i for i, d in enumerate(self._docnums)}
+            return self._rank.get(docnum)
+
+    def close(self) -> None:
+        """Release the index snapshot."""
+        with self._lock:
+            self._searcher.close()
