@@ -90,6 +90,8 @@ class Engine:
         reader = searcher.reader()
         column, descending = _SORT_COLUMNS[sort]
         docnums = list(reader.all_doc_ids())
+        if not docnums:  # an empty index has no columns to read
+            return _Ordering([], {})
         values = _column(reader, column)
         titles = values if column == "sort_title" else _column(reader, "sort_title")
         if descending:

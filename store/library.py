@@ -242,6 +242,7 @@ class Library:
             page = self._engine.run(
                 searcher, parsed.query, sort=sort, offset=offset, limit=limit, filters=filters
             )
+            exact_total = page.total
             if page.total == 0 and parsed.words and not parsed.is_everything:
                 loose = self._queries.loosen(parsed.words, reader)
                 page = self._engine.run(
@@ -258,8 +259,10 @@ class Library:
                     "found so far. More words narrow it down."
                 )
             suggestion = None
-            if page.total < 3 and parsed.words:
-                words = parsed.words[:-1] if parsed.prefix_word else parsed.words
+            if exact_total < 3 and parsed.words:
+                # The word being typed is only a prefix; judge it only if nothing matched.
+                unfinished = parsed.prefix_word is not None and exact_total > 0
+                words = parsed.words[:-1] if unfinished else parsed.words
                 suggestion = self._queries.suggest(words, reader)
             hits = self._hits(reader, page, parsed)
         return Results(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Literal
+from urllib.parse import quote
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -85,10 +86,11 @@ class Paper(_Model):
     @property
     def url(self) -> str:
         """The paper's first link, else its Hugging Face Papers search URL."""
-        if self.links:
-            return self.links[0]
-        from urllib.parse import quote
+        return self.links[0] if self.links else self.hf_url
 
+    @property
+    def hf_url(self) -> str:
+        """The Hugging Face Papers search URL for this paper's title."""
         return f"https://huggingface.co/papers?q={quote(self.title)}"
 
     @property

@@ -383,3 +383,12 @@ def test_listing_reads_rows_on_demand_in_order(loaded: Library) -> None:
     assert len(marked) == 1 and marked.position(TULU) == 0
     assert loaded.listing("date", bookmarked=False).position(TULU) is None
     listing.close()
+
+
+def test_empty_library_lists_and_searches(library: Library) -> None:
+    assert library.count() == 0
+    assert len(library.listing("date")) == 0
+    for sort in ("relevance", "date", "upvotes", "title"):
+        assert library.search("", sort=sort).total == 0  # type: ignore[arg-type]
+    assert library.search("anything").total == 0
+    assert library.bookmarks() == [] and library.info().papers == 0

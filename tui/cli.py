@@ -249,12 +249,16 @@ def _print_notices(library: Library) -> None:
 
 
 def _open_app(args: argparse.Namespace) -> int:
-    with _open_library(args) as library:
-        _print_notices(library)
-        if args.paths:
-            report = _import_with_progress(library, args.paths, getattr(args, "year", None))
-            _print_report(report)
-    err.print("paperdeck: the reader app is not built yet; use the commands (paperdeck --help).")
+    from .app import run_app  # Textual loads only when the app runs
+
+    data_dir = getattr(args, "data_dir", None)
+    paths = [Path(p) for p in args.paths]
+    missing = [p for p in paths if not p.exists()]
+    for path in missing:
+        err.print(Text(f"paperdeck: {path}: no such file or folder", style="red"))
+    if missing:
+        return 1
+    run_app(data_dir, paths, getattr(args, "year", None))
     return 0
 
 

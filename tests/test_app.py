@@ -1,0 +1,334 @@
+"""Pilot tests for the reader: every flow a user goes through."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from textual import events
+from textual.widgets import Input, OptionList, Static
+
+from store import Library
+from store.records import paper_id
+from tui.app import PaperdeckApp
+from tui.config import Config, load_config
+from tui.dialogs import ConfirmDialog, ExportDialog, TextDialog
+from tui.paper_list import PaperList
+from tui.screens.bookmarks import BookmarksScreen
+from tui.screens.detail import DetailScreen
+from tui.screens.help import HelpScreen
+from tui.screens.library import LibraryScreen
+from tui.screens.search import SearchScreen
+
+from .conftest import FIXTURES, make_page, write
+
+SIZE = (120, 36)
+DIFFUSION = "Diffusion Transformers for Image Synthesis"
+HOSTILE = [
+    ("[MASK] Is Not All You Need [/]", "Abstract with [bold]markup[/bold] and [/] closers."),
+    (
+        "Escape \x1b[31mred\x1b[0m title \x07",
+        "Abstract \x1b]0;pwned\x07 with OSC and \x1b[2J clear.",
+    ),
+    ("[link=https://evil.example]click[/link] ]]", "Brackets [[ and ]] and [red]x[/red]."),
+]
+
+
+@pytest.fixture(autouse=True)
+def _config_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "config.toml"
+    monkeypatch.setenv("PAPERDECK_CONFIG", str(path))
+    return path
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    root = tmp_path / "lib"
+    with Library.open(root) as library:
+        library.import_pages([FIXTURES])
+    return root
+
+
+def make_app(data_dir: Path, **kwargs: object) -> PaperdeckApp:
+    return PaperdeckApp(data_dir, config=kwargs.pop("config", Config()), **kwargs)  # type: ignore[arg-type]
+
+
+async def wait_for(pilot: object, condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Let workers run until ``condition`` holds."""
+    waited = 0.0
+    while not condition():
+        await pilot.pause(0.05)  # type: ignore[attr-defined]
+        waited += 0.05
+        if waited > timeout:
+            raise AssertionError("timed out waiting for the app")
+
+
+def library_list(app: PaperdeckApp) -> PaperList:
+    return app.screen.query_one("#library-list", PaperList)
+
+
+def loaded(app: PaperdeckApp, count: int) -> Callable[[], bool]:
+    def check() -> bool:
+        screen = app.screen
+        if not isinstance(screen, LibraryScreen) or not screen.loaded:
+            return False
+        plist = library_list(app)
+        return len(plist.source) == count and plist.current is not None
+
+    return check
+
+
+async def test_first_run_explains_how_to_import(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "empty")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, LibraryScreen) and app.screen.loaded)
+        empty = app.screen.query_one("#library-empty", Static)
+        assert empty.display
+        text = str(empty.render())
+        assert "paperdeck import" in text and "paste" in text
+
+
+async def test_import_on_launch_and_paste_import(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "lib", import_paths=[FIXTURES / "daily.txt"])
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, loaded(app, 4))
+        page = make_page([("Pasted Paper About Robots", "Robots learn to paste.")])
+        app.post_message(events.Paste(page))
+        await wait_for(pilot, loaded(app, 5))
+        titles = [library_list(app).paper_at(i).title for i in range(5)]  # type: ignore[union-attr]
+        assert "Pasted Paper About Robots" in titles
+
+
+async def test_sort_keeps_the_cursor_on_its_paper(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, loaded(app, 6))
+        await pilot.press("j", "j")
+        chosen = library_list(app).current
+        assert chosen is not None
+        for sort in ("upvotes", "title", "date"):
+            await pilot.press("s")
+            await wait_for(pilot, lambda s=sort: app.screen.sort == s and loaded(app, 6)())  # type: ignore[attr-defined]
+            await wait_for(pilot, lambda: library_list(app).current is not None)
+            assert library_list(app).current.id == chosen.id  # type: ignore[union-attr]
+        # g / G go to the ends
+        await pilot.press("G")
+        assert library_list(app).cursor == 5
+        await pilot.press("g")
+        assert library_list(app).cursor == 0
+
+
+async def test_filters_unread_and_bookmarked(data_dir: Path) -> None:
+    with Library.open(data_dir) as library:
+        library.bookmark(paper_id(DIFFUSION))
+        library.set_read(paper_id(DIFFUSION))
+    app = make_app(data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, loaded(app, 6))
+        await pilot.press("u")
+        await wait_for(pilot, loaded(app, 5))
+        await pilot.press("f")
+        await wait_for(pilot, loaded(app, 1))
+        assert library_list(app).current.title == DIFFUSION  # type: ignore[union-attr]
+
+
+async def test_open_marks_read_and_walks_the_list(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, loaded(app, 6))
+        first = library_list(app).current
+        second = library_list(app).paper_at(1)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen))
+        detail = app.screen
+        assert isinstance(detail, DetailScreen) and detail.paper.id == first.id  # type: ignore[union-attr]
+        await wait_for(pilot, lambda: Library.open(data_dir).get(first.id).read)  # type: ignore[union-attr]
+        await pilot.press("right_square_bracket")
+        await wait_for(pilot, lambda: detail.paper.id == second.id)  # type: ignore[union-attr]
+        await pilot.press("left_square_bracket")
+        await wait_for(pilot, lambda: detail.paper.id == first.id)  # type: ignore[union-attr]
+        await wait_for(
+            pilot, lambda: detail.query_one("#detail-related", OptionList).option_count > 0
+        )
+        await pilot.press("r")  # toggles back to unread
+        await wait_for(pilot, lambda: not Library.open(data_dir).get(first.id).read)  # type: ignore[union-attr]
+        await pilot.press("escape")
+        assert isinstance(app.screen, LibraryScreen)
+
+
+async def test_bookmark_tags_note_and_export(data_dir: Path, tmp_path: Path) -> None:
+    app = make_app(data_dir)
+    target = tmp_path / "out.bib"
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, loaded(app, 6))
+        chosen = library_list(app).current
+        await pilot.press("b")
+        await wait_for(pilot, lambda: library_list(app).current.bookmarked)  # type: ignore[union-attr]
+        await pilot.press("3")
+        await wait_for(
+            pilot,
+            lambda: (
+                isinstance(app.screen, BookmarksScreen) and len(app.screen.paper_list.source) == 1
+            ),
+        )
+        await pilot.press("t")
+        await wait_for(pilot, lambda: isinstance(app.screen, TextDialog))
+        await pilot.press(*"survey, llm", "enter")
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, TextDialog))
+        app.screen.query_one(Input).value = "read [b]this[/b] first"
+        await pilot.press("enter")
+        await wait_for(
+            pilot,
+            lambda: Library.open(data_dir).get(chosen.id).note == "read [b]this[/b] first",  # type: ignore[union-attr]
+        )
+        assert Library.open(data_dir).get(chosen.id).tags == ["survey", "llm"]  # type: ignore[union-attr]
+        await pilot.press("f")  # filter by the first tag
+        await wait_for(pilot, lambda: app.screen.tag == "llm")  # type: ignore[attr-defined]
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, ExportDialog))
+        app.screen.query_one("#export-path", Input).value = str(target)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: target.exists())
+        assert target.read_text().startswith("@misc{")
+        # exporting again asks before overwriting; "n" keeps the file
+        target.write_text("keep me")
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, ExportDialog))
+        app.screen.query_one("#export-path", Input).value = str(target)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("n")
+        await pilot.pause(0.3)
+        assert target.read_text() == "keep me"
+
+
+async def test_search_as_you_type(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, loaded(app, 6))
+        await pilot.press("slash")
+        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
+        screen = app.screen
+        assert isinstance(screen, SearchScreen)
+        await wait_for(pilot, lambda: screen.query_one(Input).has_focus)
+        await pilot.press(*"diffusion transf")
+        await wait_for(
+            pilot,
+            lambda: screen.results is not None and screen.results.query == "diffusion transf",
+        )
+        results = screen.paper_list
+        assert len(results.source) == 1 and results.current.title == DIFFUSION  # type: ignore[union-attr]
+        row = results.source.cached(0)
+        assert row is not None and row.title_spans  # matched words are highlighted
+        status = str(screen.query_one("#search-status", Static).render())
+        assert "1 papers" in status
+        await pilot.press("down")
+        assert results.has_focus
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen))
+        await pilot.press("escape", "escape")
+        await wait_for(pilot, lambda: screen.query_one(Input).has_focus)
+        screen.query_one(Input).value = "difusion"
+        await wait_for(
+            pilot, lambda: screen.results is not None and screen.results.query == "difusion"
+        )
+        status = str(screen.query_one("#search-status", Static).render())
+        assert "Did you mean: diffusion" in status
+
+
+async def test_help_lists_bindings_with_ids(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, loaded(app, 6))
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        ids = {entry[3] for entry in app.screen.entries}  # type: ignore[attr-defined]
+        assert {"list.down", "library.sort", "paper.bookmark", "app.search", "app.quit"} <= ids
+        await pilot.press("escape")
+        assert isinstance(app.screen, LibraryScreen)
+
+
+async def test_keymap_from_config_remaps_keys(data_dir: Path) -> None:
+    app = make_app(data_dir, config=Config(keymap={"list.down": "n"}))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, loaded(app, 6))
+        await pilot.press("n")
+        assert library_list(app).cursor == 1
+
+
+async def test_theme_is_remembered(data_dir: Path, _config_in_tmp: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, loaded(app, 6))
+        app.theme = "nord"
+        await wait_for(pilot, lambda: _config_in_tmp.exists())
+    assert load_config(_config_in_tmp).theme == "nord"
+
+
+async def test_palette_opens_a_paper(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, loaded(app, 6))
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.2)
+        await pilot.press(*"diffusion")
+        await pilot.pause(0.8)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen))
+        assert app.screen.paper.title == DIFFUSION  # type: ignore[attr-defined]
+
+
+async def test_hostile_titles_render_literally_everywhere(tmp_path: Path) -> None:
+    page = write(tmp_path / "hostile.txt", make_page(HOSTILE))
+    app = make_app(tmp_path / "lib", import_paths=[page])
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, loaded(app, 3))
+        rows = [library_list(app).paper_at(i) for i in range(3)]
+        shown = "\n".join(
+            "".join(seg.text for seg in library_list(app).render_line(i)) for i in range(3)
+        )
+        assert "[MASK] Is Not All You Need [/]" in shown
+        assert "\x1b" not in shown and "\x07" not in shown
+        assert "[link=https://evil.example]click[/link] ]]" in shown
+        for index, paper in enumerate(rows):
+            library_list(app).cursor = index
+            await pilot.press("enter")
+            await wait_for(
+                pilot,
+                lambda p=paper: (
+                    isinstance(app.screen, DetailScreen) and app.screen.paper.id == p.id
+                ),
+            )  # type: ignore[union-attr]
+            await pilot.pause(0.1)
+            await pilot.press("b")  # notifications carry data too
+            await pilot.press("escape")
+        await pilot.press("slash", *"mask")
+        await wait_for(
+            pilot,
+            lambda: (
+                isinstance(app.screen, SearchScreen)
+                and app.screen.results is not None
+                and app.screen.results.query == "mask"
+            ),
+        )  # type: ignore[attr-defined]
+        await pilot.press("ctrl+p", *"mask")
+        await pilot.pause(0.5)
+        await pilot.press("escape")
+
+
+async def test_small_terminal_and_resize(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=(60, 15)) as pilot:
+        await wait_for(pilot, loaded(app, 6))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen))
+        await pilot.resize_terminal(40, 10)
+        await pilot.pause(0.1)
+        await pilot.resize_terminal(140, 50)
+        await pilot.press("escape", "2", *"model")
+        await pilot.pause(0.3)
+        await pilot.press("down", "3", "1")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, LibraryScreen)

@@ -1,0 +1,84 @@
+"""What every screen showing papers shares: the keys that act on the current paper."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import work
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from store import Paper, StoreError
+
+if TYPE_CHECKING:
+    from .app import PaperdeckApp
+
+__all__ = ["PaperScreen"]
+
+
+class PaperScreen(Screen[None]):
+    """A screen with a current paper: ``b`` bookmark, ``r`` read, ``o`` open, ``c`` copy."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("b", "toggle_bookmark", "Bookmark", id="paper.bookmark"),
+        Binding("r", "toggle_read", "Read", id="paper.read"),
+        Binding("o", "open_link", "Open", id="paper.open"),
+        Binding("c", "copy", "Copy", show=False, id="paper.copy"),
+    ]
+
+    @property
+    def deck(self) -> PaperdeckApp:
+        """The app, typed."""
+        from .app import PaperdeckApp
+
+        assert isinstance(self.app, PaperdeckApp)
+        return self.app
+
+    def on_mount(self) -> None:
+        self.deck.live_screens.add(self)
+
+    def on_unmount(self) -> None:
+        self.deck.live_screens.discard(self)
+
+    def current_paper(self) -> Paper | None:
+        """The paper the keys act on."""
+        return None
+
+    def paper_changed(self, paper: Paper) -> None:
+        """A paper's bookmark, tags, note or read state changed (anywhere in the app)."""
+
+    def library_changed(self) -> None:
+        """Papers were imported or the library was opened: reload what is shown."""
+
+    def action_toggle_bookmark(self) -> None:
+        if paper := self.current_paper():
+            self._change(paper.id, "bookmark")
+
+    def action_toggle_read(self) -> None:
+        if paper := self.current_paper():
+            self._change(paper.id, "unread" if paper.read else "read")
+
+    def action_open_link(self) -> None:
+        if paper := self.current_paper():
+            self.app.open_url(paper.url)
+            self.notify(f"Opening {paper.url}", markup=False, timeout=3)
+
+    def action_copy(self) -> None:
+        if paper := self.current_paper():
+            self.app.copy_to_clipboard(f"{paper.title}\n{paper.url}")
+            self.notify("Copied the title and link", timeout=2)
+
+    @work(thread=True, exit_on_error=False, group="paper-change")
+    def _change(self, paper_id: str, what: str) -> None:
+        library = self.deck.library
+        if library is None:
+            return
+        try:
+            if what == "bookmark":
+                paper = library.toggle_bookmark(paper_id)
+            else:
+                paper = library.set_read(paper_id, what == "read")
+        except StoreError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+            return
+        self.app.call_from_thread(self.deck.broadcast_paper, paper)

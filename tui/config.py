@@ -1,0 +1,88 @@
+"""The user's settings: a TOML file in the platform's config folder.
+
+    theme = "nord"
+
+    [keymap]                      # binding id = keys (comma-separated)
+    "list.down" = "j,down,ctrl+n"
+    "app.quit" = "q,ctrl+q"
+
+Every binding's id is listed by the in-app help (``?``). A theme picked in the command
+palette is written back here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
+import tomli_w
+
+from store.atomic import atomic_write_text
+from store.errors import UnwritableError
+
+__all__ = ["CONFIG_ENV", "Config", "config_path", "load_config", "save_theme"]
+
+CONFIG_ENV = "PAPERDECK_CONFIG"
+
+
+def config_path() -> Path:
+    """``$PAPERDECK_CONFIG`` if set, else ``<user config dir>/paperdeck/config.toml``."""
+    override = os.environ.get(CONFIG_ENV)
+    if override:
+        return Path(override).expanduser()
+    return Path(platformdirs.user_config_dir("paperdeck", appauthor=False)) / "config.toml"
+
+
+@dataclass
+class Config:
+    """Settings read from the config file, and what was wrong with it, if anything."""
+
+    theme: str | None = None
+    keymap: dict[str, str] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+
+def load_config(path: Path | None = None) -> Config:
+    """Read the config; a missing file is an empty config, a broken one is reported."""
+    path = path or config_path()
+    config = Config()
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return config
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        config.problems.append(f"{path}: ignored, it is not valid TOML ({exc})")
+        return config
+    theme = raw.get("theme")
+    if isinstance(theme, str):
+        config.theme = theme
+    elif theme is not None:
+        config.problems.append(f"{path}: theme must be a string")
+    keymap = raw.get("keymap", {})
+    if isinstance(keymap, dict):
+        for binding_id, keys in keymap.items():
+            if isinstance(keys, str) and keys.strip():
+                config.keymap[str(binding_id)] = keys
+            else:
+                config.problems.append(f"{path}: keymap.{binding_id} must be a string of keys")
+    else:
+        config.problems.append(f"{path}: [keymap] must be a table")
+    return config
+
+
+def save_theme(theme: str, path: Path | None = None) -> None:
+    """Remember the theme, keeping everything else in the file as it was."""
+    path = path or config_path()
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raw = {}
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return  # never overwrite a file the user must fix by hand
+    raw["theme"] = theme
+    with contextlib.suppress(UnwritableError):  # an unwritable config only loses the theme
+        atomic_write_text(path, tomli_w.dumps(raw), create_parents=True)

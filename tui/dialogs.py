@@ -1,0 +1,139 @@
+"""Small modal dialogs: a line of text, a yes/no question, the export form."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select
+
+from store import FORMATS, ExportFormat
+from store.export import default_filename
+
+__all__ = ["ConfirmDialog", "ExportChoice", "ExportDialog", "TextDialog"]
+
+
+class TextDialog(ModalScreen[str | None]):
+    """Ask for one line of text; Enter accepts, Esc cancels (None)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
+    ]
+
+    def __init__(self, title: str, value: str = "", placeholder: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.value = value
+        self.placeholder = placeholder
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(Text(self.title_text), classes="dialog-title", markup=False)
+            yield Input(self.value, placeholder=self.placeholder, id="dialog-input")
+            yield Label(Text("Enter to save · Esc to cancel", style="dim"), markup=False)
+
+    @on(Input.Submitted, "#dialog-input")
+    def accept(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """A yes/no question; ``y`` or Enter on Yes says yes, ``n`` or Esc says no."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(Text(self.question), classes="dialog-title", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Yes", id="yes", variant="warning")
+                yield Button("No", id="no", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    @on(Button.Pressed)
+    def pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
+@dataclass(frozen=True)
+class ExportChoice:
+    """What the export dialog returns."""
+
+    fmt: ExportFormat
+    path: Path
+
+
+class ExportDialog(ModalScreen[ExportChoice | None]):
+    """Pick a format and a file; the path follows the format until you edit it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="export.cancel"),
+    ]
+
+    def __init__(self, folder: Path, count: int) -> None:
+        super().__init__()
+        self.folder = folder
+        self.count = count
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(
+                Text(f"Export {self.count} bookmarks"), classes="dialog-title", markup=False
+            )
+            yield Select(
+                [(f, f) for f in FORMATS], value="bibtex", allow_blank=False, id="export-format"
+            )
+            yield Input(str(self.folder / default_filename("bibtex")), id="export-path")
+            yield Label(
+                Text("Enter exports · shift+tab changes the format · Esc cancels", style="dim"),
+                markup=False,
+            )
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Export", id="export", variant="primary")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#export-path", Input).focus()
+
+    @on(Select.Changed, "#export-format")
+    def format_changed(self, event: Select.Changed) -> None:
+        path_input = self.query_one("#export-path", Input)
+        current = Path(path_input.value)
+        fmt = str(event.value)
+        path_input.value = str(current.with_name(default_filename(fmt)))  # type: ignore[arg-type]
+
+    @on(Button.Pressed, "#export")
+    @on(Input.Submitted, "#export-path")
+    def export(self) -> None:
+        fmt = str(self.query_one("#export-format", Select).value)
+        raw = self.query_one("#export-path", Input).value.strip()
+        if not raw:
+            self.notify("Give a file name.", severity="warning")
+            return
+        self.dismiss(ExportChoice(fmt, Path(raw).expanduser()))  # type: ignore[arg-type]
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,59 @@
+"""Command palette provider: "Open paper…" backed by the index, searched off the UI thread."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.command import Hit, Hits, Provider
+
+from store import Paper, StoreError
+
+from .render import spans_text
+
+if TYPE_CHECKING:
+    from .app import PaperdeckApp
+
+__all__ = ["PaperCommands"]
+
+
+class PaperCommands(Provider):
+    """Type part of a title to open a paper."""
+
+    @property
+    def deck(self) -> PaperdeckApp:
+        from .app import PaperdeckApp
+
+        assert isinstance(self.app, PaperdeckApp)
+        return self.app
+
+    async def search(self, query: str) -> Hits:
+        library = self.deck.library
+        if library is None or len(query.strip()) < 2:
+            return
+        try:
+            results = await asyncio.to_thread(library.search, query, limit=12, as_you_type=True)
+        except StoreError:
+            return
+        for rank, hit in enumerate(results.hits):
+            label = Text("Open paper: ", style="dim")
+            label.append_text(spans_text(hit.paper.title, hit.title_spans, "bold underline"))
+            yield Hit(
+                1.0 - rank / 20,
+                label,
+                self._opener(hit.paper),
+                text=f"Open paper: {hit.paper.title}",
+                help=hit.paper.published.isoformat() if hit.paper.published else None,
+            )
+
+    async def discover(self) -> Hits:
+        yield Hit(
+            0.5,
+            Text("Open paper… (type part of a title)"),
+            lambda: None,
+            text="Open paper…",
+        )
+
+    def _opener(self, paper: Paper):  # type: ignore[no-untyped-def]
+        return lambda: self.deck.open_detail(paper)

@@ -1,0 +1,240 @@
+"""A list of papers that draws only the visible rows (the Line API), for 100k papers."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual import work
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from store import Paper
+
+from .render import byline, spans_text
+from .sources import Row, RowSource, StaticSource
+
+__all__ = ["PaperList"]
+
+
+class PaperList(ScrollView, can_focus=True):
+    """Papers, one per line: markers, date, upvotes, title, authors or organisation."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down", "cursor_down", "Down", show=False, id="list.down"),
+        Binding("k,up", "cursor_up", "Up", show=False, id="list.up"),
+        Binding("g,home", "first", "First", show=False, id="list.first"),
+        Binding("G,end", "last", "Last", show=False, id="list.last"),
+        Binding("pagedown,ctrl+f", "page_down", "Page down", show=False, id="list.page_down"),
+        Binding("pageup,ctrl+b", "page_up", "Page up", show=False, id="list.page_up"),
+        Binding("enter", "select", "Open", id="list.open"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "paper-list--cursor",
+        "paper-list--dim",
+        "paper-list--match",
+        "paper-list--mark",
+    }
+
+    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+
+    class Highlighted(Message):
+        """The cursor moved to a paper (None when the list is empty)."""
+
+        def __init__(self, paper_list: PaperList, paper: Paper | None, index: int) -> None:
+            super().__init__()
+            self.paper_list = paper_list
+            self.paper = paper
+            self.index = index
+
+        @property
+        def control(self) -> PaperList:
+            """The list that sent the message (for ``@on`` selectors)."""
+            return self.paper_list
+
+    class Selected(Message):
+        """Enter was pressed on a paper."""
+
+        def __init__(self, paper_list: PaperList, paper: Paper, index: int) -> None:
+            super().__init__()
+            self.paper_list = paper_list
+            self.paper = paper
+            self.index = index
+
+        @property
+        def control(self) -> PaperList:
+            """The list that sent the message (for ``@on`` selectors)."""
+            return self.paper_list
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.source: RowSource = StaticSource()
+        self._loading: tuple[int, int] | None = None
+
+    # -- data --------------------------------------------------------------------------
+
+    def set_source(self, source: RowSource, index: int = 0) -> None:
+        """Show ``source`` with the cursor at ``index`` (the caller finds where a paper
+        went in a worker, with :meth:`RowSource.position`)."""
+        old = self.source
+        self.source = source
+        self._loading = None
+        self.virtual_size = Size(self.size.width, len(source))
+        if old is not source:
+            old.close()
+        self.cursor = index
+        self.refresh()
+
+    def paper_at(self, index: int) -> Paper | None:
+        """The paper at ``index`` if its row is loaded."""
+        row = self.source.cached(index)
+        return row.paper if row else None
+
+    @property
+    def current(self) -> Paper | None:
+        """The paper under the cursor, if loaded."""
+        return self.paper_at(self.cursor)
+
+    def update_paper(self, paper: Paper) -> None:
+        """Redraw a paper whose user fields changed."""
+        self.source.update(paper)
+        self.refresh()
+
+    # -- cursor ------------------------------------------------------------------------
+
+    def validate_cursor(self, value: int) -> int:
+        return max(0, min(value, len(self.source) - 1)) if len(self.source) else 0
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._scroll_cursor_into_view()
+        self.refresh()
+        self._announce()
+
+    def _announce(self) -> None:
+        paper = self.current
+        if paper is None and len(self.source):
+            self._request(self.cursor, self.cursor + 1)
+            return
+        self.post_message(self.Highlighted(self, paper, self.cursor))
+
+    def _scroll_cursor_into_view(self) -> None:
+        height = max(1, self.scrollable_content_region.height)
+        top = int(self.scroll_offset.y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+
+    def action_cursor_down(self) -> None:
+        self.cursor += 1
+
+    def action_cursor_up(self) -> None:
+        self.cursor -= 1
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        self.cursor = len(self.source) - 1
+
+    def action_page_down(self) -> None:
+        self.cursor += max(1, self.scrollable_content_region.height - 1)
+
+    def action_page_up(self) -> None:
+        self.cursor -= max(1, self.scrollable_content_region.height - 1)
+
+    def action_select(self) -> None:
+        paper = self.current
+        if paper is not None:
+            self.post_message(self.Selected(self, paper, self.cursor))
+
+    def on_click(self, event: object) -> None:
+        offset = getattr(event, "y", None)
+        if isinstance(offset, int):
+            self.cursor = int(self.scroll_offset.y) + offset
+
+    # -- loading -----------------------------------------------------------------------
+
+    def _request(self, start: int, stop: int) -> None:
+        if self._loading is not None and self._loading[0] <= start and stop <= self._loading[1]:
+            return
+        self._loading = (start, stop)
+        self._load(self.source, start, stop)
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="paper-list-rows")
+    def _load(self, source: RowSource, start: int, stop: int) -> None:
+        source.load(start, stop)
+        self.app.call_from_thread(self._loaded, source)
+
+    def _loaded(self, source: RowSource) -> None:
+        if source is not self.source:
+            return  # a newer source replaced it: drop the stale rows
+        self._loading = None
+        self.refresh()
+        self._announce()
+
+    # -- drawing -----------------------------------------------------------------------
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, len(self.source))
+        self._scroll_cursor_into_view()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        index = int(self.scroll_offset.y) + y
+        base = self.rich_style
+        if index >= len(self.source):
+            return Strip.blank(width, base)
+        row = self.source.cached(index)
+        if row is None:
+            height = self.scrollable_content_region.height
+            top = int(self.scroll_offset.y)
+            self._request(top, top + height + 1)
+            text = Text("  …", style=self.get_component_rich_style("paper-list--dim"))
+        else:
+            text = self._row_text(row, width)
+        if index == self.cursor:
+            cursor_style = self.get_component_rich_style("paper-list--cursor")
+            text.stylize(cursor_style)
+            base = base + cursor_style
+        segments = list(text.render(self.app.console))
+        strip = Strip(segments).crop_extend(0, width, base)
+        return strip
+
+    def _row_text(self, row: Row, width: int) -> Text:
+        paper = row.paper
+        dim = self.get_component_rich_style("paper-list--dim")
+        mark = self.get_component_rich_style("paper-list--mark")
+        text = Text(no_wrap=True, overflow="ellipsis", end="")
+        text.append("★" if paper.bookmarked else " ", style=mark)
+        text.append(" " if paper.read else "•", style=mark)
+        text.append(" ")
+        if width >= 70:
+            if paper.published:
+                text.append(f"{paper.published.isoformat():<10} ", style=dim)
+            else:  # no publication date: the newest page it was seen on, in italics
+                seen = max((s.page_date for s in paper.sightings if s.page_date), default=None)
+                label = seen.isoformat() if seen else ""
+                text.append(f"{label:<10} ", style=dim + Style(italic=True))
+        if width >= 80:
+            text.append(f"{paper.upvotes:>4}▲ " if paper.upvotes else "      ", style=dim)
+        title = spans_text(
+            paper.title, row.title_spans, self.get_component_rich_style("paper-list--match")
+        )
+        by = byline(paper)
+        room = max(10, width - text.cell_len - 1)
+        if width >= 90 and by:
+            by_text = Text(f"  {by}", style=dim)
+            by_text.truncate(min(28, room // 3), overflow="ellipsis")
+            title.truncate(max(10, room - by_text.cell_len), overflow="ellipsis")
+            title.append_text(by_text)
+        else:
+            title.truncate(room, overflow="ellipsis")
+        text.append_text(title)
+        return text

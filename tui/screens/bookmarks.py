@@ -1,0 +1,199 @@
+"""Bookmarked papers with their tags and notes; edit them, filter by tag, export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import Footer, Static
+
+from store import Paper, StoreError
+
+from ..base import PaperScreen
+from ..dialogs import ConfirmDialog, ExportChoice, ExportDialog, TextDialog
+from ..paper_list import PaperList
+from ..render import safe
+from ..sources import Row, StaticSource
+
+__all__ = ["BookmarksScreen"]
+
+
+class BookmarksScreen(PaperScreen):
+    """``t`` tags, ``n`` note, ``f`` next tag filter, ``e`` export."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("t", "edit_tags", "Tags", id="bookmarks.tags"),
+        Binding("n", "edit_note", "Note", id="bookmarks.note"),
+        Binding("f", "next_tag", "Filter tag", id="bookmarks.filter"),
+        Binding("e", "export", "Export", id="bookmarks.export"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tag: str | None = None
+        self.tags: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="bookmarks-filter", markup=False)
+        yield PaperList(id="bookmarks-list")
+        yield Static("", id="bookmarks-preview", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.paper_list.focus()
+        if self.deck.library is not None:
+            self.library_changed()
+
+    def on_screen_resume(self) -> None:
+        self.library_changed()
+
+    @property
+    def paper_list(self) -> PaperList:
+        return self.query_one("#bookmarks-list", PaperList)
+
+    def current_paper(self) -> Paper | None:
+        return self.paper_list.current
+
+    # -- loading -----------------------------------------------------------------------
+
+    def library_changed(self) -> None:
+        self._reload(self.paper_list.current.id if self.paper_list.current else None)
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="bookmarks")
+    def _reload(self, keep: str | None) -> None:
+        library = self.deck.library
+        if library is None:
+            return
+        tags = list(library.tags())
+        tag = self.tag if self.tag in tags else None
+        papers = library.bookmarks(tag=tag)
+        self.app.call_from_thread(self._show, papers, tags, tag, keep)
+
+    def _show(
+        self, papers: list[Paper], tags: list[str], tag: str | None, keep: str | None
+    ) -> None:
+        self.tags, self.tag = tags, tag
+        source = StaticSource([Row(p) for p in papers])
+        index = (source.position(keep) if keep else None) or 0
+        self.paper_list.set_source(source, index)
+        line = Text(f"{len(papers)} bookmarks")
+        line.append(" · tag: ")
+        line.append(tag or "all", style="bold")
+        if tags:
+            line.append(" (f cycles: " + ", ".join(tags) + ")")
+        if not papers:
+            line.append("\nNo bookmarks yet: press b on any paper to bookmark it.")
+        self.query_one("#bookmarks-filter", Static).update(line)
+        self._preview(self.paper_list.current)
+
+    def _preview(self, paper: Paper | None) -> None:
+        text = Text()
+        if paper is not None:
+            text.append("tags: ", style="bold")
+            text.append_text(safe(", ".join(paper.tags) or "none"))
+            text.append("\nnote: ", style="bold")
+            text.append_text(safe(paper.note or "none"))
+        self.query_one("#bookmarks-preview", Static).update(text)
+
+    @on(PaperList.Highlighted, "#bookmarks-list")
+    def highlighted(self, event: PaperList.Highlighted) -> None:
+        self._preview(event.paper)
+
+    @on(PaperList.Selected, "#bookmarks-list")
+    def open_paper(self, event: PaperList.Selected) -> None:
+        self.deck.open_detail(event.paper, origin=self.paper_list)
+
+    def paper_changed(self, paper: Paper) -> None:
+        self.library_changed()
+
+    # -- editing -----------------------------------------------------------------------
+
+    def action_edit_tags(self) -> None:
+        paper = self.current_paper()
+        if paper is None:
+            return
+
+        def save(value: str | None) -> None:
+            if value is not None:
+                tags = [t.strip() for t in value.split(",") if t.strip()]
+                self._edit(paper.id, "tags", tags)
+
+        self.app.push_screen(
+            TextDialog("Tags (comma-separated)", ", ".join(paper.tags), "survey, to-read"), save
+        )
+
+    def action_edit_note(self) -> None:
+        paper = self.current_paper()
+        if paper is None:
+            return
+
+        def save(value: str | None) -> None:
+            if value is not None:
+                self._edit(paper.id, "note", value)
+
+        self.app.push_screen(TextDialog("Note", paper.note, "why this paper matters"), save)
+
+    @work(thread=True, exit_on_error=False, group="bookmarks-edit")
+    def _edit(self, paper_id: str, what: str, value: object) -> None:
+        library = self.deck.library
+        if library is None:
+            return
+        try:
+            if what == "tags":
+                paper = library.set_tags(paper_id, list(value))  # type: ignore[call-overload]
+            else:
+                paper = library.set_note(paper_id, str(value))
+        except StoreError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+            return
+        self.app.call_from_thread(self.deck.broadcast_paper, paper)
+
+    def action_next_tag(self) -> None:
+        options: list[str | None] = [None, *self.tags]
+        position = options.index(self.tag) if self.tag in options else 0
+        self.tag = options[(position + 1) % len(options)]
+        self.library_changed()
+
+    # -- export ------------------------------------------------------------------------
+
+    def action_export(self) -> None:
+        count = len(self.paper_list.source)
+        if not count:
+            self.notify("No bookmarks to export yet.", severity="warning")
+            return
+
+        def chosen(choice: ExportChoice | None) -> None:
+            if choice is None:
+                return
+            if choice.path.exists():
+
+                def confirmed(yes: bool | None) -> None:
+                    if yes:
+                        self._export(choice, force=True)
+
+                self.app.push_screen(
+                    ConfirmDialog(f"{choice.path} exists. Overwrite it?"), confirmed
+                )
+            else:
+                self._export(choice, force=False)
+
+        self.app.push_screen(ExportDialog(Path.home(), count), chosen)
+
+    @work(thread=True, exit_on_error=False, group="bookmarks-export")
+    def _export(self, choice: ExportChoice, *, force: bool) -> None:
+        library = self.deck.library
+        if library is None:
+            return
+        try:
+            count = library.export_to(choice.path, choice.fmt, tag=self.tag, force=force)
+        except StoreError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+            return
+        self.app.call_from_thread(
+            self.notify, f"Exported {count} papers to {choice.path}", markup=False, timeout=8
+        )

@@ -1,0 +1,192 @@
+"""One paper: title, metadata, the clean abstract, links, sightings and related papers."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from store import Paper, StoreError
+
+from ..base import PaperScreen
+from ..paper_list import PaperList
+from ..render import safe, sighting_lines
+from ..sources import RowSource
+
+__all__ = ["DetailScreen"]
+
+
+class DetailScreen(PaperScreen):
+    """A paper in full. ``[``/``]`` walk the list it was opened from; ``Esc`` goes back."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="detail.back"),
+        Binding("left_square_bracket", "step(-1)", "Previous", id="detail.previous"),
+        Binding("right_square_bracket", "step(1)", "Next", id="detail.next"),
+        Binding("j", "scroll_down", "Scroll down", show=False, id="detail.scroll_down"),
+        Binding("k", "scroll_up", "Scroll up", show=False, id="detail.scroll_up"),
+        Binding("tab", "focus_next", "Links/related", show=False, id="detail.focus_next"),
+    ]
+
+    def __init__(self, paper: Paper, origin: PaperList | None = None) -> None:
+        super().__init__()
+        self.paper = paper
+        self.origin = origin
+        self.origin_source: RowSource | None = origin.source if origin else None
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="detail-body"):
+            yield Static(id="detail-title", markup=False)
+            yield Static(id="detail-meta", markup=False)
+            yield Static(id="detail-abstract", markup=False)
+            yield Static(Text("Links", style="bold"), id="detail-links-title", markup=False)
+            yield OptionList(id="detail-links")
+            yield Static(id="detail-seen", markup=False)
+            yield Static(Text("Related papers", style="bold"), markup=False)
+            yield OptionList(
+                Option(Text("Looking for related papers…"), disabled=True), id="detail-related"
+            )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.show(self.paper)
+        self.query_one("#detail-body").focus()
+
+    def current_paper(self) -> Paper | None:
+        return self.paper
+
+    def show(self, paper: Paper) -> None:
+        """Show ``paper``, mark it read, and look for related papers."""
+        self.paper = paper
+        self.query_one("#detail-title", Static).update(Text(safe(paper.title).plain, style="bold"))
+        self.query_one("#detail-meta", Static).update(self._meta(paper))
+        self.query_one("#detail-abstract", Static).update(safe(paper.abstract))
+        links = self.query_one("#detail-links", OptionList)
+        links.clear_options()
+        for number, link in enumerate(paper.links, start=1):
+            links.add_option(Option(safe(f"{number}. {link}"), id=f"link-{number - 1}"))
+        links.add_option(Option(safe(f"Hugging Face search: {paper.hf_url}"), id="link-hf"))
+        seen = Text("Seen on\n", style="bold")
+        for line in sighting_lines(paper):
+            seen.append(f"  {line}\n", style="")
+        self.query_one("#detail-seen", Static).update(seen)
+        self.query_one("#detail-body", VerticalScroll).scroll_home(animate=False)
+        self._related(paper.id)
+        if not paper.read:
+            self._mark_read(paper.id)
+
+    def _meta(self, paper: Paper) -> Text:
+        parts = [
+            paper.published.isoformat() if paper.published else "date unknown",
+            f"{paper.upvotes} upvotes" if paper.upvotes is not None else "",
+            paper.organization or (f"{paper.authors_count} authors" if paper.authors_count else ""),
+            "★ bookmarked" if paper.bookmarked else "",
+            "read" if paper.read else "unread",
+            ("tags: " + ", ".join(paper.tags)) if paper.tags else "",
+            f"id {paper.id}",
+        ]
+        text = safe(" · ".join(p for p in parts if p))
+        if paper.note:
+            text.append("\nnote: ")
+            text.append_text(safe(paper.note))
+        return text
+
+    def paper_changed(self, paper: Paper) -> None:
+        if paper.id == self.paper.id:
+            self.paper = paper
+            self.query_one("#detail-meta", Static).update(self._meta(paper))
+
+    # -- workers -----------------------------------------------------------------------
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="detail-related")
+    def _related(self, paper_id: str) -> None:
+        library = self.deck.library
+        if library is None:
+            return
+        try:
+            related = library.related(paper_id)
+        except StoreError:
+            related = []
+        self.app.call_from_thread(self._show_related, paper_id, related)
+
+    def _show_related(self, paper_id: str, related: list[Paper]) -> None:
+        if paper_id != self.paper.id:
+            return  # the user moved on: drop the stale answer
+        options = self.query_one("#detail-related", OptionList)
+        options.clear_options()
+        self._related_papers = {p.id: p for p in related}
+        if not related:
+            options.add_option(Option(Text("No related papers found."), disabled=True))
+        for paper in related:
+            label = safe(paper.title)
+            if paper.published:
+                label.append(f"  {paper.published.isoformat()}", style="dim")
+            options.add_option(Option(label, id=paper.id))
+
+    @work(thread=True, exit_on_error=False, group="detail-read")
+    def _mark_read(self, paper_id: str) -> None:
+        library = self.deck.library
+        if library is None:
+            return
+        try:
+            paper = library.set_read(paper_id, True)
+        except StoreError:
+            return
+        self.app.call_from_thread(self.deck.broadcast_paper, paper)
+
+    # -- actions -----------------------------------------------------------------------
+
+    @on(OptionList.OptionSelected, "#detail-related")
+    def open_related(self, event: OptionList.OptionSelected) -> None:
+        paper = getattr(self, "_related_papers", {}).get(event.option.id or "")
+        if paper is not None:
+            self.deck.open_detail(paper)
+
+    @on(OptionList.OptionSelected, "#detail-links")
+    def open_link(self, event: OptionList.OptionSelected) -> None:
+        option_id = event.option.id or ""
+        if option_id == "link-hf":
+            url = self.paper.hf_url
+        else:
+            url = self.paper.links[int(option_id.removeprefix("link-"))]
+        self.app.open_url(url)
+        self.notify(f"Opening {url}", markup=False, timeout=3)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_scroll_down(self) -> None:
+        self.query_one("#detail-body", VerticalScroll).scroll_down(animate=False)
+
+    def action_scroll_up(self) -> None:
+        self.query_one("#detail-body", VerticalScroll).scroll_up(animate=False)
+
+    def action_step(self, delta: int) -> None:
+        origin = self.origin
+        if origin is None or origin.source is not self.origin_source or not len(origin.source):
+            self.notify("This paper was not opened from a list.", timeout=2)
+            return
+        target = max(0, min(len(origin.source) - 1, origin.cursor + delta))
+        if target == origin.cursor:
+            self.notify("No more papers that way.", timeout=2)
+            return
+        origin.cursor = target
+        paper = origin.paper_at(target)
+        if paper is not None:
+            self.show(paper)
+        else:
+            self._step_load(origin.source, target)
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="detail-step")
+    def _step_load(self, source: RowSource, index: int) -> None:
+        source.load(index, index + 1)
+        row = source.cached(index)
+        if row is not None:
+            self.app.call_from_thread(self.show, row.paper)

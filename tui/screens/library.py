@@ -1,0 +1,138 @@
+"""The home screen: every paper, newest first, drawn only where visible."""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import Footer, Static
+
+from store import Paper
+
+from ..base import PaperScreen
+from ..paper_list import PaperList
+from ..render import safe
+from ..sources import ListingSource
+
+__all__ = ["LibraryScreen"]
+
+SortKey = Literal["date", "upvotes", "title"]
+SORTS: tuple[SortKey, ...] = ("date", "upvotes", "title")
+FILTERS = ("all", "unread", "bookmarked")
+
+EMPTY_HELP = """Your library is empty.
+
+Import saved Hugging Face Papers pages from a shell:
+
+    paperdeck import ~/Downloads/papers-page.txt ~/more-pages/
+
+or copy a saved page's text (select all on the papers page, copy) and paste it
+right here: paperdeck imports it.
+
+Press ? for the keys, q to quit."""
+
+
+class LibraryScreen(PaperScreen):
+    """All papers: ``s`` cycles the sort, ``u`` unread only, ``f`` bookmarked only."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("s", "cycle_sort", "Sort", id="library.sort"),
+        Binding("u", "filter('unread')", "Unread", id="library.unread"),
+        Binding("f", "filter('bookmarked')", "Starred", id="library.bookmarked"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sort: SortKey = "date"
+        self.filter: str = "all"
+        self.loaded = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="library-body"):
+            yield PaperList(id="library-list")
+            yield Static(Text(EMPTY_HELP), id="library-empty", markup=False)
+        yield Static("Opening the library…", id="library-status", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#library-empty").display = False
+        self.query_one(PaperList).focus()
+        if self.deck.library is not None:
+            self.library_changed()
+
+    @property
+    def paper_list(self) -> PaperList:
+        return self.query_one("#library-list", PaperList)
+
+    def current_paper(self) -> Paper | None:
+        return self.paper_list.current
+
+    # -- loading -----------------------------------------------------------------------
+
+    def library_changed(self) -> None:
+        self._reload(keep=self.paper_list.current.id if self.paper_list.current else None)
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="library-listing")
+    def _reload(self, keep: str | None = None) -> None:
+        library = self.deck.library
+        if library is None:
+            return
+        listing = library.listing(
+            self.sort,
+            read=False if self.filter == "unread" else None,
+            bookmarked=True if self.filter == "bookmarked" else None,
+        )
+        source = ListingSource(listing)
+        index = source.position(keep) if keep else None
+        source.load(max(0, (index or 0) - 40), (index or 0) + 80)
+        total = library.count()
+        self.app.call_from_thread(self._show, source, index or 0, total)
+
+    def _show(self, source: ListingSource, index: int, total: int) -> None:
+        self.loaded = True
+        self.paper_list.set_source(source, index)
+        empty = total == 0
+        self.query_one("#library-empty").display = empty
+        self.paper_list.display = not empty
+        if not empty and self.focused is None:
+            self.paper_list.focus()  # it lost focus while hidden behind the empty-state help
+        self._status(total)
+
+    def show_import_progress(self, done: int, total: int, name: str) -> None:
+        """Show an import's progress in the status line."""
+        line = Text(f"Importing {done}/{total} files")
+        if name:
+            line.append(f": {name}")
+        self.query_one("#library-status", Static).update(safe(line.plain))
+
+    def _status(self, total: int | None = None) -> None:
+        shown = len(self.paper_list.source)
+        total = total if total is not None else shown
+        parts = [f"{shown:,} papers" if self.filter == "all" else f"{shown:,} of {total:,} papers"]
+        parts.append(f"sorted by {self.sort}")
+        if self.filter != "all":
+            parts.append(f"only {self.filter}")
+        parts.append("s sort · u unread · f starred · / search · ? help")
+        self.query_one("#library-status", Static).update(Text("  ·  ".join(parts)))
+
+    # -- actions -----------------------------------------------------------------------
+
+    def action_cycle_sort(self) -> None:
+        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        self.library_changed()
+
+    def action_filter(self, name: str) -> None:
+        self.filter = "all" if self.filter == name else name
+        self.library_changed()
+
+    @on(PaperList.Selected, "#library-list")
+    def open_paper(self, event: PaperList.Selected) -> None:
+        self.deck.open_detail(event.paper, origin=self.paper_list)
+
+    def paper_changed(self, paper: Paper) -> None:
+        self.paper_list.update_paper(paper)

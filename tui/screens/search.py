@@ -1,0 +1,166 @@
+"""Search as you type: results update on every key, off the UI thread, stale ones dropped."""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import Footer, Input, Static
+
+from store import Paper, Results
+
+from ..base import PaperScreen
+from ..paper_list import PaperList
+from ..render import safe, spans_text
+from ..sources import Row, StaticSource
+
+__all__ = ["SearchScreen"]
+
+SortKey = Literal["relevance", "date", "upvotes", "title"]
+SORTS: tuple[SortKey, ...] = ("relevance", "date", "upvotes", "title")
+PAGE_SIZE = 100
+SYNTAX = (
+    'words ANDed · OR · NOT · "phrase" · title: org: tag: · '
+    "year:2024 · upvotes:>=10 · trans* · transfromer~"
+)
+
+
+class SearchScreen(PaperScreen):
+    """Type to search; ``Down`` moves into the results, ``Enter`` opens one."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("s", "cycle_sort", "Sort", id="search.sort"),
+        Binding("escape", "leave", "Back", id="search.back"),
+        Binding("slash", "focus_input", "Edit query", show=False, id="search.edit"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sort: SortKey = "relevance"
+        self.generation = 0
+        self.results: Results | None = None
+        self.fragments: dict[str, tuple[str, list[tuple[int, int]]]] = {}
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="search-top"):
+            yield Input(
+                placeholder="Search titles, abstracts and organisations…", id="search-input"
+            )
+            yield Static(Text(SYNTAX), id="search-syntax", markup=False)
+            yield Static("", id="search-status", markup=False)
+        yield PaperList(id="search-results")
+        yield Static("", id="search-preview", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one(Input).focus()
+        self.run_search("")
+
+    @property
+    def paper_list(self) -> PaperList:
+        return self.query_one("#search-results", PaperList)
+
+    def current_paper(self) -> Paper | None:
+        return self.paper_list.current
+
+    def focus_input(self) -> None:
+        """Put the cursor in the query box."""
+        self.query_one(Input).focus()
+
+    def on_screen_resume(self) -> None:
+        self.focus_input()
+
+    # -- searching ---------------------------------------------------------------------
+
+    @on(Input.Changed, "#search-input")
+    def query_changed(self, event: Input.Changed) -> None:
+        self.run_search(event.value)
+
+    def run_search(self, text: str) -> None:
+        """Start a search; any answer to an older one is dropped when it arrives."""
+        self.generation += 1
+        self._search(self.generation, text, self.sort)
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="search")
+    def _search(self, generation: int, text: str, sort: SortKey) -> None:
+        library = self.deck.library
+        if library is None:
+            return
+        results = library.search(text, sort=sort, limit=PAGE_SIZE, as_you_type=True)
+        self.app.call_from_thread(self._show, generation, results)
+
+    def _show(self, generation: int, results: Results) -> None:
+        if generation != self.generation:
+            return  # stale: the user typed more since
+        self.results = results
+        self.fragments = {h.paper.id: (h.fragment, h.fragment_spans) for h in results.hits}
+        rows = [Row(hit.paper, hit.title_spans) for hit in results.hits]
+        self.paper_list.set_source(StaticSource(rows), 0)
+        self._status(results)
+        self._preview(self.paper_list.current)
+
+    def _status(self, results: Results) -> None:
+        count = f"{results.total:,}" if results.total_exact else f"about {results.total:,}"
+        line = Text(f"{count} papers · sorted by {results.sort} · {results.elapsed_ms:.0f} ms")
+        if len(results.hits) < results.total:
+            line.append(f" · showing the first {len(results.hits)}")
+        if results.notice:
+            line.append("\n")
+            line.append_text(safe(results.notice))
+        if results.suggestion:
+            line.append("\nDid you mean: ")
+            line.append_text(Text(results.suggestion, style="bold"))
+        self.query_one("#search-status", Static).update(line)
+
+    def _preview(self, paper: Paper | None) -> None:
+        preview = self.query_one("#search-preview", Static)
+        if paper is None:
+            preview.update("")
+            return
+        fragment, spans = self.fragments.get(paper.id, (paper.abstract[:240], []))
+        preview.update(spans_text(fragment, spans, "bold reverse"))
+
+    @on(PaperList.Highlighted, "#search-results")
+    def highlighted(self, event: PaperList.Highlighted) -> None:
+        self._preview(event.paper)
+
+    @on(PaperList.Selected, "#search-results")
+    def open_paper(self, event: PaperList.Selected) -> None:
+        self.deck.open_detail(event.paper, origin=self.paper_list)
+
+    @on(Input.Submitted, "#search-input")
+    def submitted(self) -> None:
+        if len(self.paper_list.source):
+            self.paper_list.focus()
+
+    def on_key(self, event: object) -> None:
+        key = getattr(event, "key", "")
+        if key == "down" and self.query_one(Input).has_focus and len(self.paper_list.source):
+            self.paper_list.focus()
+            getattr(event, "stop", lambda: None)()
+
+    # -- actions -----------------------------------------------------------------------
+
+    def action_cycle_sort(self) -> None:
+        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        self.run_search(self.query_one(Input).value)
+
+    def action_focus_input(self) -> None:
+        self.focus_input()
+
+    def action_leave(self) -> None:
+        if self.paper_list.has_focus:
+            self.focus_input()
+        else:
+            self.deck.switch_mode("library")
+
+    def paper_changed(self, paper: Paper) -> None:
+        self.paper_list.update_paper(paper)
+
+    def library_changed(self) -> None:
+        self.run_search(self.query_one(Input).value)

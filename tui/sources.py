@@ -1,0 +1,112 @@
+"""Row sources for :class:`~tui.paper_list.PaperList`: where its rows come from.
+
+A source answers from memory (``cached``) on the UI thread and loads missing rows in a
+worker (``load``), so drawing never waits on the index.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from store import Listing, Paper
+
+__all__ = ["ListingSource", "Row", "RowSource", "StaticSource"]
+
+PAGE = 128
+
+
+@dataclass(slots=True)
+class Row:
+    """One row: a paper, where the query matched its title, and an optional extra line."""
+
+    paper: Paper
+    title_spans: list[tuple[int, int]] = field(default_factory=list)
+    detail: str = ""
+
+
+class RowSource:
+    """The interface a list reads rows through."""
+
+    def __len__(self) -> int:
+        raise NotImplementedError
+
+    def cached(self, index: int) -> Row | None:
+        """The row if it is in memory (never blocks)."""
+        raise NotImplementedError
+
+    def load(self, start: int, stop: int) -> None:
+        """Bring rows ``start``..``stop`` into memory (may block: call it in a worker)."""
+
+    def update(self, paper: Paper) -> None:
+        """Replace the cached row of this paper (after a bookmark, say)."""
+
+    def position(self, paper_id: str) -> int | None:
+        """Where a paper stands (may block), or None."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release what the source holds."""
+
+
+class StaticSource(RowSource):
+    """Rows held in memory: search hits, bookmarks."""
+
+    def __init__(self, rows: Sequence[Row] = ()) -> None:
+        self.rows = list(rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def cached(self, index: int) -> Row | None:
+        return self.rows[index] if 0 <= index < len(self.rows) else None
+
+    def update(self, paper: Paper) -> None:
+        for row in self.rows:
+            if row.paper.id == paper.id:
+                row.paper = paper
+
+    def position(self, paper_id: str) -> int | None:
+        return next((i for i, row in enumerate(self.rows) if row.paper.id == paper_id), None)
+
+
+class ListingSource(RowSource):
+    """Rows of a store :class:`~store.Listing`, read a page at a time and cached."""
+
+    def __init__(self, listing: Listing) -> None:
+        self.listing = listing
+        self._rows: dict[int, Row] = {}
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self.listing)
+
+    def cached(self, index: int) -> Row | None:
+        return self._rows.get(index)
+
+    def load(self, start: int, stop: int) -> None:
+        start = max(0, (start // PAGE) * PAGE)
+        stop = min(len(self.listing), -(-stop // PAGE) * PAGE)
+        missing = [i for i in range(start, stop) if i not in self._rows]
+        if not missing:
+            return
+        first, last = missing[0], missing[-1] + 1
+        papers = self.listing.papers(first, last)
+        with self._lock:
+            if len(self._rows) > 20 * PAGE:
+                self._rows.clear()
+            for offset, paper in enumerate(papers):
+                self._rows[first + offset] = Row(paper)
+
+    def update(self, paper: Paper) -> None:
+        with self._lock:
+            for row in self._rows.values():
+                if row.paper.id == paper.id:
+                    row.paper = paper
+
+    def position(self, paper_id: str) -> int | None:
+        return self.listing.position(paper_id)
+
+    def close(self) -> None:
+        self.listing.close()
