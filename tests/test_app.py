@@ -64,6 +64,25 @@ async def wait_for(pilot: object, condition: Callable[[], bool], timeout: float 
             raise AssertionError("timed out waiting for the app")
 
 
+def searched(app: PaperdeckApp, query: str) -> Callable[[], bool]:
+    def check() -> bool:
+        screen = app.screen
+        return (
+            isinstance(screen, SearchScreen)
+            and screen.results is not None
+            and screen.results.query == query
+        )
+
+    return check
+
+
+def showing(app: PaperdeckApp, paper_id: str) -> Callable[[], bool]:
+    def check() -> bool:
+        return isinstance(app.screen, DetailScreen) and app.screen.paper.id == paper_id
+
+    return check
+
+
 def library_list(app: PaperdeckApp) -> PaperList:
     return app.screen.query_one("#library-list", PaperList)
 
