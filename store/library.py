@@ -17,11 +17,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from whoosh import index as windex
 from whoosh import query as wq
 from whoosh.index import LockError
 from whoosh.reading import TermNotFound
 
+from . import storage
 from .atomic import atomic_write_text, describe_os_error
 from .engine import Engine, Filters, Page
 from .errors import LibraryBusyError, NotFoundError, PageError, StoreError, UnwritableError
@@ -99,7 +99,7 @@ class Library:
     def _open_index(self) -> None:
         index_dir = self.paths.index_dir
         problem: str | None = None
-        if not index_dir.is_dir() or not windex.exists_in(str(index_dir)):
+        if not storage.exists(index_dir):
             problem = None if not self.pages.count() else "the index is missing"
             if problem is None:
                 self._create_index()
@@ -108,7 +108,7 @@ class Library:
             problem = "the index was made by another version of paperdeck"
         else:
             try:
-                ix = windex.open_dir(str(index_dir), schema=self._schema)
+                ix = storage.open_index(index_dir, self._schema)
                 with ix.searcher() as searcher:
                     searcher.doc_count()
                 self._ix = ix
@@ -121,7 +121,7 @@ class Library:
     def _create_index(self) -> None:
         try:
             self.paths.index_dir.mkdir(parents=True, exist_ok=True)
-            self._ix = windex.create_in(str(self.paths.index_dir), self._schema)
+            self._ix = storage.create_index(self.paths.index_dir, self._schema)
             self._write_marker(_SCHEMA_FILE, str(SCHEMA_VERSION))
         except OSError as exc:
             raise UnwritableError(describe_os_error(exc, self.paths.index_dir)) from None
@@ -522,7 +522,7 @@ class Library:
     @contextlib.contextmanager
     def _writing(self) -> Iterator[Any]:
         try:
-            writer = self._ix.writer(timeout=WRITE_LOCK_TIMEOUT_S, delay=0.05)
+            writer = storage.open_writer(self._ix, timeout=WRITE_LOCK_TIMEOUT_S, delay=0.05)
         except LockError:
             raise LibraryBusyError(
                 "another paperdeck is writing to this library (import or reindex); "
@@ -716,7 +716,7 @@ class Library:
         fresh = root / f"index.rebuild-{int(time.time() * 1000)}"
         try:
             fresh.mkdir(parents=True)
-            ix = windex.create_in(str(fresh), self._schema)
+            ix = storage.create_index(fresh, self._schema)
             papers: dict[str, Paper] = {}
             for source in self.pages.sources():
                 for observation in self._observations_of(source):
@@ -724,7 +724,7 @@ class Library:
                         papers.get(observation.paper_id), observation
                     )
             entries = self.userdata.entries()
-            writer = ix.writer(limitmb=256)
+            writer = storage.open_writer(ix, limitmb=256)
             for paper in papers.values():
                 writer.add_document(**to_document(paper, entries.get(paper.id)))
             writer.commit()
@@ -740,7 +740,7 @@ class Library:
         except OSError as exc:
             shutil.rmtree(fresh, ignore_errors=True)
             raise UnwritableError(describe_os_error(exc, fresh)) from None
-        self._ix = windex.open_dir(str(self.paths.index_dir), schema=self._schema)
+        self._ix = storage.open_index(self.paths.index_dir, self._schema)
         if reason:
             self.notices.append(
                 f"The search index was rebuilt from {self.pages.count()} stored pages "

@@ -116,12 +116,18 @@ def test_unknown_id_is_one_clear_line(capsys: pytest.CaptureFixture[str], data_d
     assert code == 1 and err.strip() == "paperdeck: no paper has the id 'nope'"
 
 
-def test_open_without_app_imports_and_exits_zero(
-    capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_path: Path
+def test_bare_paths_open_the_app_with_them(
+    monkeypatch: pytest.MonkeyPatch, data_dir: Path, tmp_path: Path
 ) -> None:
+    import tui.app
+
+    calls: list[tuple[object, ...]] = []
+    monkeypatch.setattr(tui.app, "run_app", lambda *args: calls.append(args))
     page = write(tmp_path / "p.txt", make_page([("A fresh paper", "About things.")]))
-    code, out, _err = run(capsys, data_dir, str(page))
-    assert code == 0 and "1 new papers" in out
+    assert main(["--data-dir", str(data_dir), str(page), "--year", "2024"]) == 0
+    assert calls == [(data_dir, [page], 2024)]
+    assert main(["--data-dir", str(data_dir), str(tmp_path / "missing.txt")]) == 1
+    assert len(calls) == 1
 
 
 def test_env_var_selects_the_library(

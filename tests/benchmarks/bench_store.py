@@ -27,6 +27,7 @@ from store.pages import decode_page, parse_page  # noqa: E402
 from store.pagestore import content_hash  # noqa: E402
 from store.records import merge, observations_from_page, to_document  # noqa: E402
 from store.schema import build_schema  # noqa: E402
+from store.storage import create_index, open_writer  # noqa: E402
 from tests.benchmarks.synthetic import generate_pages  # noqa: E402
 
 # What people type: plain words, phrases, fields, ranges, syntax, and the as-you-type
@@ -68,8 +69,6 @@ def _pages(work: Path, size: int) -> list[Path]:
 
 
 def _bare_whoosh(pages: list[Path], target: Path) -> tuple[float, int]:
-    from whoosh import index as windex
-
     papers: dict = {}
     for path in pages:
         data = path.read_bytes()
@@ -80,8 +79,8 @@ def _bare_whoosh(pages: list[Path], target: Path) -> tuple[float, int]:
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
     started = time.perf_counter()
-    ix = windex.create_in(str(target), build_schema())
-    writer = ix.writer()
+    ix = create_index(target, build_schema())
+    writer = open_writer(ix)  # the same writer settings as the store's
     for doc in docs:
         writer.update_document(**doc)
     writer.commit()

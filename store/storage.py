@@ -1,0 +1,41 @@
+"""How the Whoosh index is opened and written.
+
+Whoosh's defaults cost a 100k-paper library dearly: segments are assembled into one
+compound file, and a reader of a memory-mapped compound file copies each of its parts
+(the postings: hundreds of MB) into memory, at every searcher open. paperdeck writes
+plain (non-compound) segments and reads through ordinary files, so opening a searcher
+is cheap and memory stays near what is actually read.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from whoosh.filedb.filestore import FileStorage
+
+__all__ = ["create_index", "exists", "open_index", "open_writer"]
+
+
+def _storage(path: Path) -> FileStorage:
+    return FileStorage(str(path), supports_mmap=False)
+
+
+def exists(path: Path) -> bool:
+    """True when ``path`` holds a Whoosh index."""
+    return path.is_dir() and bool(_storage(path).index_exists())
+
+
+def create_index(path: Path, schema: Any) -> Any:
+    """A new, empty index in ``path`` (which must exist)."""
+    return _storage(path).create_index(schema)
+
+
+def open_index(path: Path, schema: Any) -> Any:
+    """The index in ``path``."""
+    return _storage(path).open_index(schema=schema)
+
+
+def open_writer(ix: Any, **options: Any) -> Any:
+    """A writer that commits plain (non-compound) segments."""
+    return ix.writer(compound=False, **options)
