@@ -1,22 +1,28 @@
 """Running queries fast on a large library, on top of Whoosh.
 
-Pure-Python Whoosh scores roughly 100k matching documents a second, so a query made of
-common words on a 100k-paper library would take most of a second. Three things keep
-searches interactive:
+Pure-Python Whoosh walks about a million postings a second, one at a time, so a query
+of common words on a 100k-paper library would take most of a second. What keeps search
+interactive:
 
-- **Cached orderings.** Listing (the empty query) and sorting by date, upvotes or title
-  use a docnum order computed once per index version from the sortable columns.
-- **Title tier first.** For relevance ranking, the query restricted to titles runs first
-  (title postings are a tenth the size of abstract postings). If that fills the page
-  requested, it is the answer: title matches rank first anyway (titles weigh 3x).
-- **A time budget.** A full search that runs out of its budget returns the best hits
-  found so far and says the result is partial; counts beyond a few thousand are
-  estimates (Whoosh's block-skipping optimisation does not count what it skips).
+- **Match sets, a block at a time.** Which papers match is computed as docnum sets from
+  whole posting blocks (and sortable columns for numeric ranges), not posting by
+  posting. Counts are exact and cheap, and filter-only queries (``year:2024``) never
+  touch the scorer.
+- **Cached orderings.** Listing, and sorting by date, upvotes or title, pick from a docnum
+  order built from the sortable columns; columns are cached per segment (segments never
+  change), so a new index version after a bookmark costs one re-sort.
+- **Scoring only what is affordable.** BM25 ranking runs when the query's postings are few
+  enough to score within the budget. For a broad query (common words on 100k papers) the
+  ranking is: the best title matches (scored; titles are short), then the other matches,
+  newest first; :attr:`Page.broad` says so.
 """
 
 from __future__ import annotations
 
 import threading
+import time
+from array import array
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -24,11 +30,13 @@ from whoosh import query as wq
 from whoosh.collectors import FilterCollector, TimeLimitCollector, TopCollector
 from whoosh.searching import TimeLimit
 
-__all__ = ["Engine", "Filters", "Page"]
+__all__ = ["Engine", "Filters", "Page", "restrict_to_titles"]
 
-SEARCH_BUDGET_S = 0.12
-EXACT_COUNT_LIMIT = 4_000
-_ABSTRACT_FIELDS = {"abstract"}
+SEARCH_BUDGET_S = 0.1
+SCORE_POSTINGS_LIMIT = 60_000
+POSTINGS_CACHE_IDS = 3_000_000  # about 12 MB of docnums
+_TITLE_FIELDS = {"title", "title_prefix"}
+_TEXT_FIELDS = {"title", "title_prefix", "abstract", "organization"}
 _SORT_COLUMNS: dict[str, tuple[str, bool]] = {
     "date": ("sort_date", True),
     "upvotes": ("upvotes", True),
@@ -52,58 +60,156 @@ class Filters:
         """True when anything is filtered."""
         return self.include is not None or bool(self.exclude)
 
+    def apply(self, docnums: set[int]) -> set[int]:
+        """The docnums that pass."""
+        if self.include is not None:
+            docnums = docnums & self.include
+        return docnums - self.exclude if self.exclude else docnums
+
 
 @dataclass
 class Page:
-    """Docnums of one page of results (best first) and what is known of the total."""
+    """Docnums of one page of results (best first) and the total."""
 
     docnums: list[int]
     scores: list[float | None]
     total: int
     exact: bool = True
-    partial: bool = False
+    broad: bool = False
 
 
 @dataclass
-class _Ordering:
+class Ordering:
+    """Every live docnum in one sort order, and each docnum's rank in it."""
+
     docnums: list[int]
     rank: dict[int, int]
 
 
 class Engine:
-    """Runs queries for one library; caches orderings per index version."""
+    """Runs queries for one library; caches columns per segment and orderings per version."""
 
     def __init__(self, budget_s: float = SEARCH_BUDGET_S) -> None:
         self.budget_s = budget_s
-        self._orderings: dict[tuple[int, str], _Ordering] = {}
+        self._orderings: dict[tuple[int, str], Ordering] = {}
+        self._columns: dict[tuple[str, str], list[Any]] = {}
+        self._postings: OrderedDict[tuple[str, str, Any], array[int]] = OrderedDict()
+        self._postings_size = 0
         self._lock = threading.Lock()
 
-    # -- orderings ---------------------------------------------------------------------
+    # -- columns and orderings ---------------------------------------------------------
 
-    def ordering(self, searcher: Any, sort: str) -> _Ordering:
+    def column(self, reader: Any, name: str) -> list[Any]:
+        """The values of a sortable column for every docnum of ``reader``."""
+        values: list[Any] = []
+        for sub, _offset in reader.leaf_readers():
+            key = (_segment_key(sub), name)
+            with self._lock:
+                cached = self._columns.get(key)
+            if cached is None:
+                cached = list(sub.column_reader(name)) if sub.doc_count_all() else []
+                with self._lock:
+                    self._columns[key] = cached
+            values.extend(cached)
+        return values
+
+    def ordering(self, searcher: Any, sort: str) -> Ordering:
         """Every live docnum in ``sort`` order (date, upvotes or title), cached."""
-        key = (id(searcher.reader()), sort)
+        reader = searcher.reader()
+        key = (id(reader), sort)
         with self._lock:
             cached = self._orderings.get(key)
-            if cached is not None:
-                return cached
-        reader = searcher.reader()
-        column, descending = _SORT_COLUMNS[sort]
+        if cached is not None:
+            return cached
         docnums = list(reader.all_doc_ids())
-        if not docnums:  # an empty index has no columns to read
-            return _Ordering([], {})
-        values = _column(reader, column)
-        titles = values if column == "sort_title" else _column(reader, "sort_title")
-        if descending:
-            docnums.sort(key=lambda d: titles[d])
-            docnums.sort(key=lambda d: values[d], reverse=True)
-        else:
-            docnums.sort(key=lambda d: (values[d], d))
-        ordering = _Ordering(docnums, {d: i for i, d in enumerate(docnums)})
+        if docnums:
+            column, descending = _SORT_COLUMNS[sort]
+            values = self.column(reader, column)
+            # Newest (most upvoted) first; ties in index order, which is stable.
+            docnums.sort(key=values.__getitem__, reverse=descending)
+        ordering = Ordering(docnums, {d: i for i, d in enumerate(docnums)})
         with self._lock:
-            self._orderings = {k: v for k, v in self._orderings.items() if k[0] == key[0]}
-            self._orderings[key] = ordering
+            live = {k: v for k, v in self._orderings.items() if k[0] == key[0]}
+            self._orderings = {**live, key: ordering}
         return ordering
+
+    # -- match sets --------------------------------------------------------------------
+
+    def matches(self, searcher: Any, query: wq.Query) -> set[int]:
+        """Every docnum matching ``query``."""
+        reader = searcher.reader()
+        if isinstance(query, wq.Every):
+            return set(reader.all_doc_ids())
+        if query is wq.NullQuery or type(query) is type(wq.NullQuery):
+            return set()
+        if isinstance(query, wq.Term) and query.fieldname in _TEXT_FIELDS:
+            return self._term_docnums(reader, query.fieldname, query.text)
+        if isinstance(query, wq.NumericRange) and reader.has_column(query.fieldname):
+            return self._range_docnums(reader, query)
+        if isinstance(query, (wq.Or, wq.DisjunctionMax)):
+            result: set[int] = set()
+            for sub in query.subqueries:
+                result |= self.matches(searcher, sub)
+            return result
+        if isinstance(query, wq.And):
+            parts = sorted(query.subqueries, key=lambda q: _estimate(q, reader))
+            result = self.matches(searcher, parts[0])
+            for sub in parts[1:]:
+                if not result:
+                    break
+                result &= self.matches(searcher, sub)
+            return result
+        if isinstance(query, wq.AndNot):
+            return self.matches(searcher, query.a) - self.matches(searcher, query.b)
+        if isinstance(query, wq.Not):
+            return set(reader.all_doc_ids()) - self.matches(searcher, query.query)
+        if isinstance(query, wq.AndMaybe):
+            return self.matches(searcher, query.a)
+        if isinstance(query, wq.Require):
+            return self.matches(searcher, query.a) & self.matches(searcher, query.b)
+        return set(searcher.docs_for_query(query))
+
+    def _term_docnums(self, reader: Any, fieldname: str, text: Any) -> set[int]:
+        result: set[int] = set()
+        for sub, offset in reader.leaf_readers():
+            ids = self._segment_postings(sub, fieldname, text)
+            if offset:
+                result.update(i + offset for i in ids)
+            else:
+                result.update(ids)
+            deleted = getattr(sub, "deleted_docs_set", None)
+            if deleted:
+                result.difference_update(d + offset for d in deleted)
+        return result
+
+    def _segment_postings(self, sub: Any, fieldname: str, text: Any) -> array[int]:
+        """A term's docnums in one segment (deletions included), cached: segments never
+        change, and the words being typed come back at every key."""
+        key = (_segment_key(sub), fieldname, text)
+        with self._lock:
+            cached = self._postings.get(key)
+            if cached is not None:
+                self._postings.move_to_end(key)
+                return cached
+        ids = array("I", _leaf_ids(sub, fieldname, text))
+        with self._lock:
+            self._postings[key] = ids
+            self._postings_size += len(ids)
+            while self._postings_size > POSTINGS_CACHE_IDS and len(self._postings) > 1:
+                _, dropped = self._postings.popitem(last=False)
+                self._postings_size -= len(dropped)
+        return ids
+
+    def _range_docnums(self, reader: Any, query: wq.NumericRange) -> set[int]:
+        values = self.column(reader, query.fieldname)
+        low, high = query.start, query.end
+        result = {
+            d
+            for d in reader.all_doc_ids()
+            if (low is None or values[d] > low or (values[d] == low and not query.startexcl))
+            and (high is None or values[d] < high or (values[d] == high and not query.endexcl))
+        }
+        return result
 
     # -- running -----------------------------------------------------------------------
 
@@ -118,103 +224,182 @@ class Engine:
         filters: Filters,
     ) -> Page:
         """One page of results for ``query``."""
-        if isinstance(query, wq.Every) and sort == "relevance":
-            sort = "date"
-        if isinstance(query, wq.Every):
-            ordered = self.ordering(searcher, sort).docnums
-            if filters.active:
-                ordered = [d for d in ordered if filters.allows(d)]
+        started = time.perf_counter()
+        if isinstance(query, wq.Every) and not filters.active:
+            ordered = self.ordering(searcher, "date" if sort == "relevance" else sort).docnums
             window = ordered[offset : offset + limit]
             return Page(window, [None] * len(window), len(ordered))
+        if sort == "relevance" and not _has_text(query):
+            sort = "date"  # filters only (year:2024): nothing to rank by
+        if sort == "relevance" and _postings(query, searcher.reader()) <= SCORE_POSTINGS_LIMIT:
+            page = self._narrow(searcher, query, offset, limit, filters, started)
+            if page is not None:
+                return page
+        matched = filters.apply(self.matches(searcher, query))
         if sort != "relevance":
-            return self._sorted(searcher, query, sort, offset, limit, filters)
-        return self._relevance(searcher, query, offset, limit, filters)
+            window = self._pick(searcher, sort, matched, offset + limit)[offset:]
+            return Page(window, [None] * len(window), len(matched))
+        return self._relevance(searcher, query, matched, offset, limit, started)
 
-    def _sorted(
-        self, searcher: Any, query: wq.Query, sort: str, offset: int, limit: int, filters: Filters
-    ) -> Page:
-        rank = self.ordering(searcher, sort).rank
-        matches, partial = self._matching(searcher, query, filters)
-        matches.sort(key=rank.__getitem__)
-        window = matches[offset : offset + limit]
-        return Page(window, [None] * len(window), len(matches), exact=not partial, partial=partial)
+    def _pick(self, searcher: Any, sort: str, matched: set[int], wanted: int) -> list[int]:
+        """The first ``wanted`` of ``matched`` in ``sort`` order."""
+        ordering = self.ordering(searcher, sort)
+        if len(matched) * 8 >= len(ordering.docnums):  # dense: walk the order, stop early
+            picked: list[int] = []
+            for docnum in ordering.docnums:
+                if docnum in matched:
+                    picked.append(docnum)
+                    if len(picked) >= wanted:
+                        break
+            return picked
+        rank = ordering.rank
+        return sorted(matched, key=lambda d: rank.get(d, 1 << 60))[:wanted]
 
-    def _matching(self, searcher: Any, query: wq.Query, filters: Filters) -> tuple[list[int], bool]:
-        import time
-
-        deadline = time.perf_counter() + self.budget_s * 2
-        found: list[int] = []
-        for count, docnum in enumerate(searcher.docs_for_query(query)):
-            if filters.allows(docnum):
-                found.append(docnum)
-            if count % 512 == 511 and time.perf_counter() > deadline:
-                return found, True
-        return found, False
-
-    def _relevance(
-        self, searcher: Any, query: wq.Query, offset: int, limit: int, filters: Filters
-    ) -> Page:
-        wanted = offset + limit
-        title_query = restrict_to_titles(query)
-        if title_query is not None and title_query is not wq.NullQuery:
-            page = self._scored(searcher, title_query, wanted, filters, budget=self.budget_s / 2)
-            if page is not None and len(page.docnums) >= wanted and not page.partial:
-                estimate = self._estimate(searcher, query, filters)
-                return Page(
-                    page.docnums[offset:],
-                    page.scores[offset:],
-                    max(estimate, page.total),
-                    exact=False,
-                )
-        page = self._scored(searcher, query, wanted, filters, budget=self.budget_s)
-        assert page is not None
-        if not page.exact and not page.partial:
-            estimate = self._estimate(searcher, query, filters)
-            if estimate <= EXACT_COUNT_LIMIT:
-                matches, partial = self._matching(searcher, query, filters)
-                page.total, page.exact = len(matches), not partial
-            else:
-                page.total = max(estimate, len(page.docnums))
-        page.docnums, page.scores = page.docnums[offset:], page.scores[offset:]
-        return page
-
-    def _scored(
-        self, searcher: Any, query: wq.Query, wanted: int, filters: Filters, *, budget: float
+    def _narrow(
+        self,
+        searcher: Any,
+        query: wq.Query,
+        offset: int,
+        limit: int,
+        filters: Filters,
+        started: float,
     ) -> Page | None:
-        top = TopCollector(limit=wanted)
+        """A query with few postings: Whoosh scores it all within the budget."""
+        remaining = self.budget_s - (time.perf_counter() - started)
+        top = TopCollector(limit=offset + limit, usequality=False)
         inner: Any = top
         if filters.active:
             inner = FilterCollector(top, allow=filters.include, restrict=filters.exclude or None)
-        collector = TimeLimitCollector(inner, timelimit=budget, use_alarm=False)
-        partial = False
+        try:
+            searcher.search_with_collector(
+                query, TimeLimitCollector(inner, timelimit=max(0.01, remaining), use_alarm=False)
+            )
+        except TimeLimit:
+            return None
+        results = top.results()
+        docnums = [docnum for _, docnum in results.top_n][offset:]
+        scores: list[float | None] = [float(score) for score, _ in results.top_n[offset:]]
+        # Whoosh's collector counts miss documents it skips; the match set is exact.
+        total = len(filters.apply(self.matches(searcher, query)))
+        return Page(docnums, scores, total)
+
+    def _relevance(
+        self,
+        searcher: Any,
+        query: wq.Query,
+        matched: set[int],
+        offset: int,
+        limit: int,
+        started: float,
+    ) -> Page:
+        wanted = offset + limit
+        total = len(matched)
+        if not matched:
+            return Page([], [], 0)
+        reader = searcher.reader()
+        if _postings(query, reader) <= SCORE_POSTINGS_LIMIT:
+            scored = self._scored(searcher, query, matched, wanted, started)
+            if scored is not None:
+                docnums, scores = scored
+                return Page(docnums[offset:], scores[offset:], total)
+        # A broad query: rank the title matches, then the rest newest first.
+        docnums, scores = [], []
+        titles = restrict_to_titles(query)
+        if titles is not None and titles is not wq.NullQuery:
+            title_matches = self.matches(searcher, titles) & matched
+            if title_matches and _postings(titles, reader) <= SCORE_POSTINGS_LIMIT:
+                scored = self._scored(searcher, titles, title_matches, wanted, started)
+                if scored is not None:
+                    docnums, scores = scored
+            if not docnums and title_matches:
+                docnums = self._pick(searcher, "date", title_matches, wanted)
+                scores = [None] * len(docnums)
+        if len(docnums) < wanted:
+            seen = set(docnums)
+            rest = self._pick(searcher, "date", matched - seen, wanted - len(docnums))
+            docnums = docnums + rest
+            scores = scores + [None] * len(rest)
+        return Page(docnums[offset:], scores[offset:], total, broad=True)
+
+    def _scored(
+        self, searcher: Any, query: wq.Query, allowed: set[int], wanted: int, started: float
+    ) -> tuple[list[int], list[float | None]] | None:
+        """BM25 top ``wanted`` among ``allowed``; None if the budget ran out."""
+        remaining = self.budget_s - (time.perf_counter() - started)
+        if remaining <= 0.01:
+            return None
+        top = TopCollector(limit=wanted)
+        collector = TimeLimitCollector(
+            FilterCollector(top, allow=allowed), timelimit=remaining, use_alarm=False
+        )
         try:
             searcher.search_with_collector(query, collector)
         except TimeLimit:
-            partial = True
+            return None
         results = top.results()
-        docnums = [docnum for _, docnum in results.top_n]
-        scores: list[float | None] = [float(score) for score, _ in results.top_n]
-        exact = top.computes_count() and not partial
-        total = top.total if exact else len(docnums)
-        return Page(docnums, scores, total, exact=exact, partial=partial)
+        return (
+            [docnum for _, docnum in results.top_n],
+            [float(score) for score, _ in results.top_n],
+        )
 
-    def _estimate(self, searcher: Any, query: wq.Query, filters: Filters) -> int:
+
+def _segment_key(sub: Any) -> str:
+    segment = sub.segment()
+    return str(segment.segment_id()) if segment is not None else str(id(sub))
+
+
+def _leaf_ids(sub: Any, fieldname: str, text: Any) -> list[int]:
+    """Docnums of one term in one segment, read a posting block at a time."""
+    try:
+        if sub.doc_frequency(fieldname, text) == 0:
+            return []
+        btext = sub._text_to_bytes(fieldname, text)
+        matcher = sub._terms.matcher(fieldname, btext, sub.schema[fieldname].format)
+        ids: list[int] = []
+        while matcher.is_active():
+            if matcher._ids is None:
+                matcher._read_ids()
+            ids.extend(matcher._ids[matcher._i :])
+            matcher._next_block()
+    except AttributeError:  # another codec: the slow, public way
+        return list(sub._terms.matcher(fieldname, btext, sub.schema[fieldname].format).all_ids())
+    except Exception:
+        return []
+    return ids
+
+
+def _estimate(query: wq.Query, reader: Any) -> int:
+    try:
+        return int(query.estimate_size(reader))
+    except Exception:
+        return 1 << 30
+
+
+def _postings(query: wq.Query, reader: Any) -> int:
+    """How many postings scoring ``query`` walks (text terms only)."""
+    total = 0
+    for fieldname, text in _leaf_terms(query):
         try:
-            estimate = int(query.estimate_size(searcher.reader()))
+            total += int(reader.doc_frequency(fieldname, text))
         except Exception:
-            estimate = 0
-        ceiling = len(filters.include) if filters.include is not None else searcher.doc_count()
-        return min(estimate, ceiling)
+            continue
+    return total
 
 
-def _column(reader: Any, name: str) -> list[Any]:
-    column = reader.column_reader(name)
-    return list(column)
+def _leaf_terms(query: wq.Query) -> list[tuple[str, Any]]:
+    try:
+        return [(f, t) for f, t in query.iter_all_terms() if f in _TEXT_FIELDS]
+    except Exception:
+        return []
+
+
+def _has_text(query: wq.Query) -> bool:
+    return bool(_leaf_terms(query))
 
 
 def restrict_to_titles(query: wq.Query) -> wq.Query | None:
-    """``query`` with its abstract terms removed (a subset of its matches), or None if
-    that is not a subset (negations) and the title tier must be skipped."""
+    """``query`` with its non-title text terms removed (a subset of its matches), or None
+    when that would not be a subset (negations)."""
     if isinstance(query, wq.And):
         children = [restrict_to_titles(q) for q in query.subqueries]
         if any(c is None for c in children):
@@ -231,5 +416,8 @@ def restrict_to_titles(query: wq.Query) -> wq.Query | None:
             return wq.NullQuery
         return kept[0] if len(kept) == 1 else wq.Or(kept)
     if query.is_leaf():
-        return wq.NullQuery if getattr(query, "fieldname", None) in _ABSTRACT_FIELDS else query
+        fieldname = getattr(query, "fieldname", None)
+        if fieldname in _TEXT_FIELDS and fieldname not in _TITLE_FIELDS:
+            return wq.NullQuery
+        return query
     return None

@@ -253,10 +253,10 @@ class Library:
                         f"No exact matches for {parsed.text!r}; showing prefix and "
                         "near-spelling matches."
                     )
-            if page.partial:
+            if page.broad and notice is None:
                 notice = (
-                    "The search stopped at its time limit; these are the best matches "
-                    "found so far. More words narrow it down."
+                    "A broad query: the best title matches come first, then the other "
+                    "matches, newest first. More words rank more precisely."
                 )
             suggestion = None
             if exact_total < 3 and parsed.words:

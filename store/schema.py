@@ -36,7 +36,7 @@ __all__ = [
     "text_analyzer",
 ]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 PREFIX_MIN = 2
 PREFIX_MAX = 12
 
