@@ -112,8 +112,13 @@ class PaperList(ScrollView, can_focus=True):
         return max(0, min(value, len(self.source) - 1)) if len(self.source) else 0
 
     def watch_cursor(self, old: int, new: int) -> None:
+        top = self.scroll_offset.y
         self._scroll_cursor_into_view()
-        self.refresh()
+        if self.scroll_offset.y == top:
+            self.refresh_line(old)  # only the two rows that changed
+            self.refresh_line(new)
+        else:
+            self.refresh()
         self._announce()
 
     def _announce(self) -> None:

@@ -1,0 +1,220 @@
+"""Reader benchmark at scale: first screen, key repaint, search keystrokes, memory.
+
+    uv run python tests/benchmarks/bench_app.py --size 100000
+
+Uses (or builds) the library of ``bench_store.py`` under --work. Every number comes from
+the real app driven headless by Textual's Pilot, each run in a fresh process:
+
+- first screen: from creating the app to the library list drawn with its first rows,
+  against an empty Textual app (a Static and a Footer) from creation to its first paint;
+- key repaint: ``j``/``k``/``G``/``g``/page keys in the list, from the key press to the
+  screen repainted with the new cursor (rows loaded);
+- search: every keystroke of a few queries typed one character at a time, from the key
+  to its results on screen (stale answers dropped, as in use);
+- memory: peak RSS of the app process after all of the above.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+SEARCHES = ["language model", "diffusion transformer", "reinforcement learning", "quantization"]
+
+
+def _percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
+
+
+async def _empty_app() -> float:
+    from textual.app import App, ComposeResult
+    from textual.widgets import Footer, Static
+
+    painted = asyncio.Event()
+
+    class Empty(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Static("hello")
+            yield Footer()
+
+        def on_mount(self) -> None:
+            self.call_after_refresh(painted.set)
+
+    started = time.perf_counter()
+    app = Empty()
+    async with app.run_test(size=(120, 36)):
+        await painted.wait()
+        return time.perf_counter() - started
+
+
+async def _paperdeck(data_dir: Path) -> dict[str, object]:
+    from textual.screen import Screen
+    from textual.widgets import Input
+
+    from tui.app import PaperdeckApp
+    from tui.config import Config
+    from tui.paper_list import PaperList
+    from tui.screens.library import LibraryScreen
+    from tui.screens.search import SearchScreen
+
+    frames: list[float] = []  # when each frame finished painting
+    paint = Screen._compositor_refresh
+
+    def painted(self: Screen[object]) -> None:
+        paint(self)
+        frames.append(time.perf_counter())
+
+    Screen._compositor_refresh = painted  # type: ignore[method-assign]
+
+    def first_frame_after(t0: float) -> float:
+        return next((f for f in frames if f > t0), time.perf_counter())
+
+    started = time.perf_counter()
+    app = PaperdeckApp(data_dir, config=Config())
+    async with app.run_test(size=(120, 36)) as pilot:
+
+        def first_screen() -> bool:
+            screen = app.screen
+            if not isinstance(screen, LibraryScreen) or not screen.loaded:
+                return False
+            plist = screen.query_one(PaperList)
+            height = plist.scrollable_content_region.height
+            return all(
+                plist.source.cached(i) is not None for i in range(min(height, len(plist.source)))
+            )
+
+        while not first_screen():
+            await asyncio.sleep(0.002)
+        await pilot.pause()  # the paint that shows them
+        first = time.perf_counter() - started
+        plist = app.screen.query_one(PaperList)
+
+        loaded_at: list[float] = []
+        load = PaperList._loaded
+
+        def loaded(self: PaperList, source: object) -> None:
+            load(self, source)  # type: ignore[arg-type]
+            loaded_at.append(time.perf_counter())
+
+        PaperList._loaded = loaded  # type: ignore[method-assign]
+
+        async def timed(key: str) -> float:
+            """From the key to the first frame painted with the cursor's row loaded."""
+            await pilot.pause()
+            t0 = time.perf_counter()
+            await pilot.press(key)
+            while plist.current is None:
+                await asyncio.sleep(0.001)
+            await pilot.pause()
+            ready = max([t0, *(t for t in loaded_at if t > t0)])
+            return (first_frame_after(ready) - t0) * 1000
+
+        keys = (
+            ["j"] * 60 + ["k"] * 20 + ["pagedown"] * 10 + ["G", "k", "k", "g", "pagedown", "pageup"]
+        )
+        repaint = [await timed(key) for key in keys]
+
+        shown_at: list[float] = []
+        show = SearchScreen._show
+
+        def shown(self: SearchScreen, generation: int, results: object) -> None:
+            show(self, generation, results)  # type: ignore[arg-type]
+            shown_at.append(time.perf_counter())
+
+        SearchScreen._show = shown  # type: ignore[method-assign]
+        await pilot.press("slash")
+        while not isinstance(app.screen, SearchScreen):
+            await asyncio.sleep(0.001)
+        screen = app.screen
+        box = screen.query_one(Input)
+        while not box.has_focus:
+            await asyncio.sleep(0.001)
+        keystrokes: list[float] = []
+        for query in SEARCHES:
+            box.value = ""
+            await pilot.pause()
+            for char in query:
+                await pilot.pause()
+                t0 = time.perf_counter()
+                await pilot.press(char if char != " " else "space")
+                expected = box.value
+                while screen.results is None or screen.results.query != expected:
+                    await asyncio.sleep(0.001)
+                await pilot.pause()
+                keystrokes.append((first_frame_after(shown_at[-1]) - t0) * 1000)
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {
+        "first_screen_s": first,
+        "repaint_ms": repaint,
+        "keystroke_ms": keystrokes,
+        "rss_mb": rss_mb,
+    }
+
+
+def _child(kind: str, data_dir: str) -> None:
+    if kind == "empty":
+        print(json.dumps({"first_screen_s": asyncio.run(_empty_app())}))
+    else:
+        print(json.dumps(asyncio.run(_paperdeck(Path(data_dir)))))
+
+
+def _run_child(kind: str, data_dir: Path) -> dict[str, object]:
+    out = subprocess.check_output(
+        [sys.executable, __file__, "--child", kind, "--data", str(data_dir)], cwd=ROOT, text=True
+    )
+    return json.loads(out.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--size", type=int, default=100_000)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/paperdeck-bench"))
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--data", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        _child(args.child, args.data)
+        return
+    data_dir = args.work / f"lib-{args.size}"
+    if not (data_dir / "index").is_dir():
+        from store import Library
+        from tests.benchmarks.bench_store import _pages
+
+        with Library.open(data_dir) as library:
+            library.import_pages(_pages(args.work, args.size))
+    empty = [float(_run_child("empty", data_dir)["first_screen_s"]) for _ in range(args.runs)]  # type: ignore[arg-type]
+    runs = [_run_child("paperdeck", data_dir) for _ in range(args.runs)]
+    first = [float(r["first_screen_s"]) for r in runs]  # type: ignore[arg-type]
+    repaint = [v for r in runs for v in r["repaint_ms"]]  # type: ignore[attr-defined]
+    keystrokes = [v for r in runs for v in r["keystroke_ms"]]  # type: ignore[attr-defined]
+    result = {
+        "papers": args.size,
+        "empty_app_first_screen_s": round(statistics.median(empty), 3),
+        "first_screen_s": round(statistics.median(first), 3),
+        "first_screen_ratio": round(statistics.median(first) / statistics.median(empty), 2),
+        "repaint_p50_ms": round(_percentile(repaint, 50), 1),
+        "repaint_p95_ms": round(_percentile(repaint, 95), 1),
+        "repaint_max_ms": round(max(repaint), 1),
+        "keystroke_p50_ms": round(_percentile(keystrokes, 50), 1),
+        "keystroke_p95_ms": round(_percentile(keystrokes, 95), 1),
+        "peak_rss_mb": round(max(float(r["rss_mb"]) for r in runs), 1),  # type: ignore[arg-type]
+    }
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
