@@ -31,7 +31,7 @@ from .text import collapse_space, fold, strip_control
 
 __all__ = ["MAX_EXPANSION", "MAX_QUERY_CHARS", "ParsedQuery", "QueryBuilder"]
 
-MAX_EXPANSION = 24
+MAX_EXPANSION = 12
 MAX_QUERY_CHARS = 500
 TEXT_FIELDS = ("title", "abstract")
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}

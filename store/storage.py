@@ -13,7 +13,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from whoosh.codec.whoosh3 import W3Codec
 from whoosh.filedb.filestore import FileStorage
 
 __all__ = ["create_index", "exists", "open_index", "open_writer"]
@@ -39,9 +38,9 @@ def open_index(path: Path, schema: Any) -> Any:
 
 
 def open_writer(ix: Any, **options: Any) -> Any:
-    """A writer that commits plain (non-compound), uncompressed segments.
+    """A writer that commits plain (non-compound) segments.
 
-    Posting blocks are left uncompressed: decoding them is most of the cost of a broad
-    query, and zlib is a quarter of that.
+    (Uncompressed posting blocks were tried: a broad query got about 15% faster and the
+    100k index 2.8 times larger, 874 MiB against 311 MiB. Not worth the disk.)
     """
-    return ix.writer(compound=False, codec=W3Codec(compression=0), **options)
+    return ix.writer(compound=False, **options)

@@ -201,11 +201,11 @@ class PaperList(ScrollView, can_focus=True):
             height = self.scrollable_content_region.height
             top = int(self.scroll_offset.y)
             self._request(top, top + height + 1)
-            text = Text("  …", style=self.get_component_rich_style("paper-list--dim"))
+            text = Text("  …", style=self.get_component_rich_style("paper-list--dim", partial=True))
         else:
             text = self._row_text(row, width)
         if index == self.cursor:
-            cursor_style = self.get_component_rich_style("paper-list--cursor")
+            cursor_style = self.get_component_rich_style("paper-list--cursor", partial=True)
             text.stylize(cursor_style)
             base = base + cursor_style
         segments = list(text.render(self.app.console))
@@ -214,8 +214,8 @@ class PaperList(ScrollView, can_focus=True):
 
     def _row_text(self, row: Row, width: int) -> Text:
         paper = row.paper
-        dim = self.get_component_rich_style("paper-list--dim")
-        mark = self.get_component_rich_style("paper-list--mark")
+        dim = self.get_component_rich_style("paper-list--dim", partial=True)
+        mark = self.get_component_rich_style("paper-list--mark", partial=True)
         text = Text(no_wrap=True, overflow="ellipsis", end="")
         text.append("★" if paper.bookmarked else " ", style=mark)
         text.append(" " if paper.read else "•", style=mark)
@@ -230,7 +230,9 @@ class PaperList(ScrollView, can_focus=True):
         if width >= 80:
             text.append(f"{paper.upvotes:>4}▲ " if paper.upvotes else "      ", style=dim)
         title = spans_text(
-            paper.title, row.title_spans, self.get_component_rich_style("paper-list--match")
+            paper.title,
+            row.title_spans,
+            self.get_component_rich_style("paper-list--match", partial=True),
         )
         by = byline(paper)
         room = max(10, width - text.cell_len - 1)

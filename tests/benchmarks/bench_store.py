@@ -109,19 +109,30 @@ def _percentile(values: list[float], pct: float) -> float:
     return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
 
 
-def bench(size: int, work: Path, repeats: int) -> dict[str, object]:
+def bench(size: int, work: Path, repeats: int, *, reuse: bool = False) -> dict[str, object]:
     pages = _pages(work, size)
     lib_dir = work / f"lib-{size}"
-    shutil.rmtree(lib_dir, ignore_errors=True)
-    started = time.perf_counter()
+    measured: dict[str, object] = {}
+    if not (reuse and (lib_dir / "index").is_dir()):
+        shutil.rmtree(lib_dir, ignore_errors=True)
+        started = time.perf_counter()
+        library = Library.open(lib_dir)
+        report = library.import_pages(pages)
+        import_s = time.perf_counter() - started
+        assert report.ok, report.failures[:3]
+        library.close()
+        bare_s, bare_docs = _bare_whoosh(pages, work / f"bare-{size}")
+        measured = {
+            "import_s": round(import_s, 2),
+            "import_papers_per_s": round(report.papers_seen / import_s),
+            "bare_whoosh_s": round(bare_s, 2),
+            "bare_docs": bare_docs,
+            "throughput_vs_bare": round(bare_s / import_s, 2),
+        }
     library = Library.open(lib_dir)
-    report = library.import_pages(pages)
-    import_s = time.perf_counter() - started
     papers = library.count()
-    assert report.ok, report.failures[:3]
-    bare_s, bare_docs = _bare_whoosh(pages, work / f"bare-{size}")
-    index_bytes = sum(f.stat().st_size for f in (lib_dir / "index").glob("*") if f.is_file())
     library.close()
+    index_bytes = sum(f.stat().st_size for f in (lib_dir / "index").glob("*") if f.is_file())
     opened = _open_time(lib_dir)
 
     library = Library.open(lib_dir)
@@ -136,11 +147,7 @@ def bench(size: int, work: Path, repeats: int) -> dict[str, object]:
     return {
         "papers": papers,
         "pages": len(pages),
-        "import_s": round(import_s, 2),
-        "import_papers_per_s": round(report.papers_seen / import_s),
-        "bare_whoosh_s": round(bare_s, 2),
-        "bare_docs": bare_docs,
-        "throughput_vs_bare": round(bare_s / import_s, 2),
+        **measured,
         "index_mib": round(index_bytes / 1_048_576, 1),
         "open_s": round(opened["open_s"], 3),
         "module_import_s": round(opened["module_import_s"], 3),
@@ -157,9 +164,12 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
     parser.add_argument("--work", type=Path, default=Path("/tmp/paperdeck-bench"))
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument(
+        "--reuse", action="store_true", help="reuse an existing library: skip the import timing"
+    )
     args = parser.parse_args()
     for size in args.sizes:
-        result = bench(size, args.work, args.repeats)
+        result = bench(size, args.work, args.repeats, reuse=args.reuse)
         print(json.dumps({"size": size, **result}), flush=True)
 
 

@@ -106,7 +106,7 @@ class SearchScreen(PaperScreen):
 
     def _status(self, results: Results) -> None:
         count = f"{results.total:,}" if results.total_exact else f"about {results.total:,}"
-        line = Text(f"{count} papers · sorted by {results.sort} · {results.elapsed_ms:.0f} ms")
+        line = Text(f"{count} papers · sorted by {results.sort}")
         if len(results.hits) < results.total:
             line.append(f" · showing the first {len(results.hits)}")
         if results.notice:

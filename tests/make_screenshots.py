@@ -1,0 +1,131 @@
+"""Make screenshots/ from the real app on the seed pages: an SVG and a PNG per screen.
+
+    uv run python tests/make_screenshots.py [--seeds ../shared/seeds]
+
+The app runs headless at 120x36 on a temporary library built from the seed pages, with
+a few bookmarks, tags and a note so that every screen has something to show.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import tempfile
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from textual.pilot import Pilot  # noqa: E402
+from textual.widgets import Input  # noqa: E402
+
+from store import Library  # noqa: E402
+from tui.app import PaperdeckApp  # noqa: E402
+from tui.config import Config  # noqa: E402
+from tui.screens.library import LibraryScreen  # noqa: E402
+
+OUT = ROOT / "screenshots"
+SIZE = (120, 36)
+
+
+async def _wait_loaded(pilot: Pilot[None]) -> None:
+    for _ in range(500):
+        if isinstance(pilot.app.screen, LibraryScreen) and pilot.app.screen.loaded:
+            return
+        await pilot.pause(0.02)
+
+
+async def _library(pilot: Pilot[None]) -> None:
+    await pilot.press("j", "j", "j")
+
+
+async def _detail(pilot: Pilot[None]) -> None:
+    await pilot.press("slash", *"tulu 3")
+    await pilot.pause(0.6)
+    await pilot.press("down", "enter")
+    await pilot.pause(0.8)
+
+
+async def _search(pilot: Pilot[None]) -> None:
+    await pilot.press("slash", *"fine tuning lora")
+    await pilot.pause(0.6)
+    await pilot.press("down", "j")
+
+
+async def _bookmarks(pilot: Pilot[None]) -> None:
+    await pilot.press("3")
+    await pilot.pause(0.5)
+
+
+async def _help(pilot: Pilot[None]) -> None:
+    await pilot.press("question_mark")
+
+
+async def _palette(pilot: Pilot[None]) -> None:
+    await pilot.press("ctrl+p", *"distill")
+    await pilot.pause(0.8)
+
+
+SHOTS: dict[str, Callable[[Pilot[None]], Awaitable[None]]] = {
+    "library": _library,
+    "detail": _detail,
+    "search": _search,
+    "bookmarks": _bookmarks,
+    "help": _help,
+    "palette": _palette,
+}
+
+
+async def shoot(data_dir: Path, name: str, steps: Callable[[Pilot[None]], Awaitable[None]]) -> Path:
+    app = PaperdeckApp(data_dir, config=Config())
+    async with app.run_test(size=SIZE) as pilot:
+        await _wait_loaded(pilot)
+        await steps(pilot)
+        for box in app.screen.query(Input):
+            box.cursor_blink = False
+        await pilot.pause(0.4)
+        app.clear_notifications()
+        await pilot.pause()
+        svg = OUT / f"{name}.svg"
+        app.save_screenshot(filename=svg.name, path=str(OUT))
+    return svg
+
+
+def to_png(svg: Path) -> Path:
+    import cairosvg
+
+    png = svg.with_suffix(".png")
+    cairosvg.svg2png(url=str(svg), write_to=str(png), output_width=1600)
+    return png
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--seeds", type=Path, default=ROOT.parent / "shared" / "seeds")
+    args = parser.parse_args()
+    OUT.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        data_dir = Path(tmp) / "lib"
+        with Library.open(data_dir) as library:
+            report = library.import_pages([args.seeds])
+            if not report.ok or not library.count():
+                raise SystemExit(f"could not import the seed pages from {args.seeds}")
+            for hit in library.search("distillation", limit=3).hits:
+                library.bookmark(hit.paper.id, tags=["distillation"])
+            for hit in library.search("tulu 3", limit=1).hits:
+                library.bookmark(
+                    hit.paper.id, tags=["post-training", "open"], note="Compare with OLMo 2"
+                )
+            for hit in library.search("", limit=5).hits:
+                library.set_read(hit.paper.id)
+        for name, steps in SHOTS.items():
+            svg = asyncio.run(shoot(data_dir, name, steps))
+            print(f"wrote {svg.relative_to(ROOT)} and {to_png(svg).relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
