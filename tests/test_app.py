@@ -351,3 +351,20 @@ async def test_small_terminal_and_resize(data_dir: Path) -> None:
         await pilot.press("down", "3", "1")
         await pilot.pause(0.2)
         assert isinstance(app.screen, LibraryScreen)
+
+
+async def test_a_failing_worker_is_a_notification_not_a_crash(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk on fire")
+
+    app = make_app(data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, loaded(app, 6))
+        monkeypatch.setattr(Library, "search", broken)
+        await pilot.press("slash", *"x")
+        await wait_for(
+            pilot, lambda: any("disk on fire" in str(n.message) for n in app._notifications)
+        )
+        assert app.is_running and isinstance(app.screen, SearchScreen)

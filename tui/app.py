@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
 
-from rich.text import Text
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -197,14 +196,21 @@ class PaperdeckApp(App[None]):
         self.call_from_thread(self._imported, report)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR:
-            error = event.worker.error
-            message = (
-                str(error) if isinstance(error, StoreError) else f"{type(error).__name__}: {error}"
-            )
-            self.notify(
-                Text(message).plain, title="Something failed", severity="error", markup=False
-            )
+        self.report_worker_failure(event)
+
+    def report_worker_failure(self, event: Worker.StateChanged) -> None:
+        """Show a worker's failure as a notification (workers never crash the app).
+
+        Worker state messages do not bubble: every widget and screen that starts workers
+        forwards its own here.
+        """
+        if event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        message = (
+            str(error) if isinstance(error, StoreError) else f"{type(error).__name__}: {error}"
+        )
+        self.notify(message, title="Something failed", severity="error", markup=False, timeout=8)
 
     def _remember_theme(self, theme: object) -> None:
         name = getattr(theme, "name", None)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import work
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.worker import Worker
 
 from store import Paper, StoreError
 
@@ -39,6 +40,9 @@ class PaperScreen(Screen[None]):
 
     def on_unmount(self) -> None:
         self.deck.live_screens.discard(self)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        self.deck.report_worker_failure(event)
 
     def current_paper(self) -> Paper | None:
         """The paper the keys act on."""

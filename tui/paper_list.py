@@ -13,6 +13,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.worker import Worker
 
 from store import Paper
 
@@ -176,6 +177,11 @@ class PaperList(ScrollView, can_focus=True):
     def _load(self, source: RowSource, start: int, stop: int) -> None:
         source.load(start, stop)
         self.app.call_from_thread(self._loaded, source)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        report = getattr(self.app, "report_worker_failure", None)
+        if report is not None:
+            report(event)
 
     def _loaded(self, source: RowSource) -> None:
         if source is not self.source:
