@@ -46,7 +46,7 @@ class PaperList(ScrollView, can_focus=True):
     cursor: reactive[int] = reactive(0, always_update=True, init=False)
 
     class Highlighted(Message):
-        """The cursor moved to a paper (None when the list is empty)."""
+        """The cursor moved to a paper (None while its row loads or the list is empty)."""
 
         def __init__(self, paper_list: PaperList, paper: Paper | None, index: int) -> None:
             super().__init__()
@@ -59,19 +59,10 @@ class PaperList(ScrollView, can_focus=True):
             """The list that sent the message (for ``@on`` selectors)."""
             return self.paper_list
 
-    class Selected(Message):
+    class Selected(Highlighted):
         """Enter was pressed on a paper."""
 
-        def __init__(self, paper_list: PaperList, paper: Paper, index: int) -> None:
-            super().__init__()
-            self.paper_list = paper_list
-            self.paper = paper
-            self.index = index
-
-        @property
-        def control(self) -> PaperList:
-            """The list that sent the message (for ``@on`` selectors)."""
-            return self.paper_list
+        paper: Paper
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
