@@ -58,6 +58,7 @@ __all__ = ["ImportProgress", "Library"]
 WRITE_LOCK_TIMEOUT_S = 5.0
 _SCHEMA_FILE = "paperdeck-schema"
 _USER_SYNC_FILE = "paperdeck-userdata-revision"
+_SOURCES_FILE = "paperdeck-sources"
 
 ImportProgress = Callable[[int, int, str], None]
 """Called as ``progress(done, total, file name)`` while an import runs."""
@@ -116,7 +117,56 @@ class Library:
                 problem = f"the index is unreadable ({type(exc).__name__})"
         if problem is not None:
             self._rebuild(problem)
+        else:
+            self._complete_interrupted_import()
         self._sync_user_fields(quiet=True)
+
+    def _complete_interrupted_import(self) -> None:
+        """Index pages that were stored but never committed (an import was killed).
+
+        Cheap when there is nothing to do: the number of stored sources is compared with
+        the number recorded at the last commit.
+        """
+        stored = self.pages.count()
+        try:
+            recorded = int((self.paths.index_dir / _SOURCES_FILE).read_text().strip())
+        except (OSError, ValueError):
+            recorded = -1
+        if stored == recorded or stored == 0:
+            return
+        with self._reading() as searcher:
+            reader = searcher.reader()
+            missing = [
+                source
+                for source in self.pages.sources()
+                if source.kind == "backup" or reader.doc_frequency("pages", source.hash) == 0
+            ]
+        if not missing:
+            self._record_sources()
+            return
+        batch: dict[str, Paper] = {}
+        with self._reading() as searcher:
+            reader = searcher.reader()
+            for source in missing:
+                for observation in self._observations_of(source):
+                    current = batch.get(observation.paper_id) or self._stored_paper(
+                        reader, observation.paper_id
+                    )
+                    batch[observation.paper_id] = merge(current, observation)
+        try:
+            self._commit(batch.values())
+        except (LibraryBusyError, UnwritableError):
+            return  # another process is writing; it or the next open finishes the job
+        pages = sum(1 for source in missing if source.kind == "page")
+        if pages:
+            self.notices.append(
+                f"An earlier import was interrupted; its {pages} stored pages are now indexed."
+            )
+
+    def _record_sources(self) -> None:
+        """Remember how many sources the index holds, to notice an interrupted import."""
+        with contextlib.suppress(UnwritableError):
+            self._write_marker(_SOURCES_FILE, str(self.pages.count()))
 
     def _create_index(self) -> None:
         try:
@@ -518,6 +568,7 @@ class Library:
         with self._writing() as writer:
             for paper in papers:
                 writer.update_document(**to_document(paper, entries.get(paper.id)))
+        self._record_sources()
 
     @contextlib.contextmanager
     def _writing(self) -> Iterator[Any]:
@@ -731,6 +782,7 @@ class Library:
             ix.close()
             atomic_write_text(fresh / _SCHEMA_FILE, str(SCHEMA_VERSION) + "\n")
             atomic_write_text(fresh / _USER_SYNC_FILE, str(self.userdata.revision) + "\n")
+            atomic_write_text(fresh / _SOURCES_FILE, str(self.pages.count()) + "\n")
             self.close()
             old = root / f"index.old-{int(time.time() * 1000)}"
             if self.paths.index_dir.exists():

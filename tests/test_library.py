@@ -396,3 +396,15 @@ def test_empty_library_lists_and_searches(library: Library) -> None:
         assert library.search("", sort=sort).total == 0  # type: ignore[arg-type]
     assert library.search("anything").total == 0
     assert library.bookmarks() == [] and library.info().papers == 0
+
+
+def test_pages_stored_but_never_indexed_are_indexed_on_open(loaded: Library) -> None:
+    # What a killed import leaves: the page is stored, the index commit never happened.
+    root = loaded.paths.root
+    page = make_page([("A paper from a killed import", "Stored, never committed.")])
+    loaded.pages.save(page.encode(), name="killed.txt", kind="page", year=None, fallback_year=2025)
+    loaded.close()
+    reopened = Library.open(root)
+    assert reopened.search("killed import").total == 1
+    assert any("interrupted" in n for n in reopened.notices)
+    assert reopened.info().index_ok
