@@ -11,10 +11,10 @@ interactive:
 - **Cached orderings.** Listing, and sorting by date, upvotes or title, pick from a docnum
   order built from the sortable columns; columns are cached per segment (segments never
   change), so a new index version after a bookmark costs one re-sort.
-- **Scoring only what is affordable.** BM25 ranking runs when the query's postings are few
-  enough to score within the budget. For a broad query (common words on 100k papers) the
-  ranking is: the best title matches (scored; titles are short), then the other matches,
-  newest first; :attr:`Page.broad` says so.
+- **Scoring only what is affordable.** A query with few postings is ranked by BM25 over
+  titles and abstracts. Otherwise title matches rank first (scored among themselves:
+  titles are short) and, when they do not fill the page, the other matches follow by
+  BM25 if affordable, else newest first, which :attr:`Page.broad` reports.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ __all__ = ["Engine", "Filters", "Page", "restrict_to_titles"]
 
 SEARCH_BUDGET_S = 0.1
 SCORE_POSTINGS_LIMIT = 60_000
+PRECISE_POSTINGS_LIMIT = 8_000  # below this, every match is scored on title and abstract
 POSTINGS_CACHE_IDS = 3_000_000  # about 12 MB of docnums
 _TITLE_FIELDS = {"title", "title_prefix"}
 _TEXT_FIELDS = {"title", "title_prefix", "abstract", "organization"}
@@ -231,7 +232,7 @@ class Engine:
             return Page(window, [None] * len(window), len(ordered))
         if sort == "relevance" and not _has_text(query):
             sort = "date"  # filters only (year:2024): nothing to rank by
-        if sort == "relevance" and _postings(query, searcher.reader()) <= SCORE_POSTINGS_LIMIT:
+        if sort == "relevance" and _postings(query, searcher.reader()) <= PRECISE_POSTINGS_LIMIT:
             page = self._narrow(searcher, query, offset, limit, filters, started)
             if page is not None:
                 return page
@@ -266,7 +267,7 @@ class Engine:
     ) -> Page | None:
         """A query with few postings: Whoosh scores it all within the budget."""
         remaining = self.budget_s - (time.perf_counter() - started)
-        top = TopCollector(limit=offset + limit, usequality=False)
+        top = TopCollector(limit=offset + limit)
         inner: Any = top
         if filters.active:
             inner = FilterCollector(top, allow=filters.include, restrict=filters.exclude or None)
@@ -297,23 +298,28 @@ class Engine:
         if not matched:
             return Page([], [], 0)
         reader = searcher.reader()
-        if _postings(query, reader) <= SCORE_POSTINGS_LIMIT:
-            scored = self._scored(searcher, query, matched, wanted, started)
-            if scored is not None:
-                docnums, scores = scored
-                return Page(docnums[offset:], scores[offset:], total)
-        # A broad query: rank the title matches, then the rest newest first.
-        docnums, scores = [], []
+        # Title matches first: titles are short, and a title match is the best evidence.
+        docnums: list[int] = []
+        scores: list[float | None] = []
         titles = restrict_to_titles(query)
+        title_matches: set[int] = set()
         if titles is not None and titles is not wq.NullQuery:
             title_matches = self.matches(searcher, titles) & matched
             if title_matches and _postings(titles, reader) <= SCORE_POSTINGS_LIMIT:
                 scored = self._scored(searcher, titles, title_matches, wanted, started)
                 if scored is not None:
                     docnums, scores = scored
-            if not docnums and title_matches:
-                docnums = self._pick(searcher, "date", title_matches, wanted)
-                scores = [None] * len(docnums)
+            if len(docnums) >= wanted:
+                return Page(docnums[offset:], scores[offset:], total)
+        if _postings(query, reader) <= SCORE_POSTINGS_LIMIT:
+            scored = self._scored(searcher, query, matched, wanted, started)
+            if scored is not None:
+                docnums, scores = scored
+                return Page(docnums[offset:], scores[offset:], total)
+        # A broad query: the title matches, then the rest newest first.
+        if not docnums and title_matches:
+            docnums = self._pick(searcher, "date", title_matches, wanted)
+            scores = [None] * len(docnums)
         if len(docnums) < wanted:
             seen = set(docnums)
             rest = self._pick(searcher, "date", matched - seen, wanted - len(docnums))
