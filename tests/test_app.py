@@ -368,3 +368,55 @@ async def test_a_failing_worker_is_a_notification_not_a_crash(
             pilot, lambda: any("disk on fire" in str(n.message) for n in app._notifications)
         )
         assert app.is_running and isinstance(app.screen, SearchScreen)
+
+
+KEYS = [
+    *"jkgGsufbrotnec123/?[]",
+    "enter",
+    "escape",
+    "down",
+    "up",
+    "pagedown",
+    "pageup",
+    "tab",
+    "shift+tab",
+    "ctrl+p",
+    "space",
+    "backspace",
+    *'aqz~*:"',
+    "left",
+    "right",
+]
+
+
+async def _monkey(data_dir: Path, presses: int, seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    import random
+
+    from textual.app import App
+
+    monkeypatch.setenv("HOME", str(data_dir.parent / "home"))
+    monkeypatch.setattr(App, "open_url", lambda self, url, **kw: None)
+    rng = random.Random(seed)
+    app = make_app(data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, loaded(app, 6))
+        for _ in range(presses):
+            key = rng.choice(KEYS)
+            if key == "q" and not isinstance(app.screen.focused, Input):
+                continue  # quitting would end the walk early
+            await pilot.press(key)
+            if rng.random() < 0.02:
+                await pilot.resize_terminal(rng.randint(40, 160), rng.randint(10, 50))
+        await pilot.pause(0.2)
+        assert app.is_running
+
+
+async def test_random_keys_never_crash(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    await _monkey(data_dir, 400, seed=7, monkeypatch=monkeypatch)
+
+
+@pytest.mark.slow
+async def test_random_keys_never_crash_long(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await _monkey(data_dir, 4000, seed=11, monkeypatch=monkeypatch)
