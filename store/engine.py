@@ -19,16 +19,22 @@ interactive:
 
 from __future__ import annotations
 
+import contextlib
+import struct
 import threading
 import time
 from array import array
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from pathlib import Path
+from typing import Any, Literal, overload
 
 from whoosh import query as wq
 from whoosh.collectors import FilterCollector, TimeLimitCollector, TopCollector
 from whoosh.searching import TimeLimit
+
+from .atomic import atomic_write_bytes
+from .errors import UnwritableError
 
 __all__ = ["Engine", "Filters", "Page", "restrict_to_titles"]
 
@@ -36,6 +42,7 @@ SEARCH_BUDGET_S = 0.1
 SCORE_POSTINGS_LIMIT = 60_000
 PRECISE_POSTINGS_LIMIT = 8_000  # below this, every match is scored on title and abstract
 POSTINGS_CACHE_IDS = 3_000_000  # about 12 MB of docnums
+_ORDER_MAGIC = b"PDO1"
 _TITLE_FIELDS = {"title", "title_prefix"}
 _TEXT_FIELDS = {"title", "title_prefix", "abstract", "organization"}
 _SORT_COLUMNS: dict[str, tuple[str, bool]] = {
@@ -79,19 +86,27 @@ class Page:
     broad: bool = False
 
 
-@dataclass
 class Ordering:
-    """Every live docnum in one sort order, and each docnum's rank in it."""
+    """Every live docnum in one sort order, and (built on first use) each one's rank."""
 
-    docnums: list[int]
-    rank: dict[int, int]
+    def __init__(self, docnums: list[int]) -> None:
+        self.docnums = docnums
+        self._rank: dict[int, int] | None = None
+
+    @property
+    def rank(self) -> dict[int, int]:
+        """docnum -> position."""
+        if self._rank is None:
+            self._rank = {d: i for i, d in enumerate(self.docnums)}
+        return self._rank
 
 
 class Engine:
     """Runs queries for one library; caches columns per segment and orderings per version."""
 
-    def __init__(self, budget_s: float = SEARCH_BUDGET_S) -> None:
+    def __init__(self, budget_s: float = SEARCH_BUDGET_S, cache_dir: Path | None = None) -> None:
         self.budget_s = budget_s
+        self.cache_dir = cache_dir
         self._orderings: dict[tuple[int, str], Ordering] = {}
         self._columns: dict[tuple[str, str], list[Any]] = {}
         self._postings: OrderedDict[tuple[str, str, Any], array[int]] = OrderedDict()
@@ -114,25 +129,68 @@ class Engine:
             values.extend(cached)
         return values
 
-    def ordering(self, searcher: Any, sort: str) -> Ordering:
-        """Every live docnum in ``sort`` order (date, upvotes or title), cached."""
+    @overload
+    def ordering(self, searcher: Any, sort: str) -> Ordering: ...
+
+    @overload
+    def ordering(self, searcher: Any, sort: str, *, saved_only: bool) -> Ordering | None: ...
+
+    def ordering(self, searcher: Any, sort: str, *, saved_only: bool = False) -> Ordering | None:
+        """Every live docnum in ``sort`` order (date, upvotes or title), cached. With
+        ``saved_only``, None unless it is in memory or saved for this index version."""
         reader = searcher.reader()
         key = (id(reader), sort)
         with self._lock:
             cached = self._orderings.get(key)
         if cached is not None:
             return cached
-        docnums = list(reader.all_doc_ids())
-        if docnums:
-            column, descending = _SORT_COLUMNS[sort]
-            values = self.column(reader, column)
-            # Newest (most upvoted) first; ties in index order, which is stable.
-            docnums.sort(key=values.__getitem__, reverse=descending)
-        ordering = Ordering(docnums, {d: i for i, d in enumerate(docnums)})
+        docnums = self._load_ordering(reader, sort)
+        if docnums is None and saved_only:
+            return None
+        if docnums is None:
+            docnums = list(reader.all_doc_ids())
+            if docnums:
+                column, descending = _SORT_COLUMNS[sort]
+                values = self.column(reader, column)
+                # Newest (most upvoted) first; ties in index order, which is stable.
+                docnums.sort(key=values.__getitem__, reverse=descending)
+                self._save_ordering(reader, sort, docnums)
+        ordering = Ordering(docnums)
         with self._lock:
             live = {k: v for k, v in self._orderings.items() if k[0] == key[0]}
             self._orderings = {**live, key: ordering}
         return ordering
+
+    def _ordering_file(self, sort: str) -> Path | None:
+        return self.cache_dir / f"paperdeck-order-{sort}.bin" if self.cache_dir else None
+
+    def _load_ordering(self, reader: Any, sort: str) -> list[int] | None:
+        """The saved ordering of this very index version, if any: opening a 100k library
+        then costs a file read instead of reading and sorting a column."""
+        path = self._ordering_file(sort)
+        if path is None:
+            return None
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        if len(data) < 16 or data[:4] != _ORDER_MAGIC:
+            return None
+        generation, count = struct.unpack_from("<qI", data, 4)
+        if generation != reader.generation() or count != reader.doc_count():
+            return None
+        docnums = array("I")
+        docnums.frombytes(data[16 : 16 + 4 * count])
+        return docnums.tolist() if len(docnums) == count else None
+
+    def _save_ordering(self, reader: Any, sort: str, docnums: list[int]) -> None:
+        path = self._ordering_file(sort)
+        generation = reader.generation()
+        if path is None or sort != "date" or generation is None or not path.parent.is_dir():
+            return
+        header = _ORDER_MAGIC + struct.pack("<qI", generation, len(docnums))
+        with contextlib.suppress(UnwritableError):
+            atomic_write_bytes(path, header + array("I", docnums).tobytes())
 
     # -- match sets --------------------------------------------------------------------
 

@@ -79,7 +79,7 @@ class Library:
         self._schema = build_schema()
         self._queries = QueryBuilder(self._schema)
         self._highlighter = Highlighter(self._queries.index_form)
-        self._engine = Engine()
+        self._engine = Engine(cache_dir=self.paths.index_dir)
         self._ix: Any = None
         self._searcher: Any = None
         self._lock = threading.RLock()
@@ -97,14 +97,36 @@ class Library:
         library._open_index()
         return library
 
-    def _open_index(self) -> None:
+    @classmethod
+    def open_if_ready(cls, root: Path | str | None = None) -> Library | None:
+        """Open the library only if that is quick: no rebuild, no repair, no write.
+
+        Returns None when :meth:`open` would have work to do (a new, damaged or outdated
+        index, an interrupted import, user data the index has not caught up with). Made
+        for showing a library at once; call :meth:`open` in the background otherwise.
+        """
+        library = cls(Path(root) if root is not None else default_data_dir())
+        try:
+            ready = library._open_index(repair=False)
+        except Exception:
+            ready = False
+        if not ready:
+            library.close()
+            return None
+        return library
+
+    def _open_index(self, *, repair: bool = True) -> bool:
+        """Open the index, rebuilding or repairing it if ``repair``; False if it needed
+        work and ``repair`` was off."""
         index_dir = self.paths.index_dir
         problem: str | None = None
         if not storage.exists(index_dir):
+            if not repair:
+                return False
             problem = None if not self.pages.count() else "the index is missing"
             if problem is None:
                 self._create_index()
-                return
+                return True
         elif self._stored_schema_version() != SCHEMA_VERSION:
             problem = "the index was made by another version of paperdeck"
         else:
@@ -115,11 +137,24 @@ class Library:
                 self._ix = ix
             except Exception as exc:
                 problem = f"the index is unreadable ({type(exc).__name__})"
+        if not repair:
+            return problem is None and not self._needs_repair()
         if problem is not None:
             self._rebuild(problem)
         else:
             self._complete_interrupted_import()
         self._sync_user_fields(quiet=True)
+        return True
+
+    def _needs_repair(self) -> bool:
+        """True when an import was interrupted or the index lags the user's data."""
+        try:
+            recorded = int((self.paths.index_dir / _SOURCES_FILE).read_text().strip())
+            synced = int((self.paths.index_dir / _USER_SYNC_FILE).read_text().strip())
+        except (OSError, ValueError):
+            return True
+        self.userdata.refresh()
+        return recorded != self.pages.count() or synced != self.userdata.revision
 
     def _complete_interrupted_import(self) -> None:
         """Index pages that were stored but never committed (an import was killed).
@@ -339,9 +374,31 @@ class Library:
 
         Made for lists of 100,000 papers that draw only the visible rows.
         """
+        listing = self._listing(sort, bookmarked=bookmarked, read=read, tag=tag, saved_only=False)
+        assert listing is not None
+        return listing
+
+    def saved_listing(self) -> Listing | None:
+        """All papers, newest first, if that order was saved for this index version (a
+        file read, not a sort: for showing the library at once); else None."""
+        return self._listing("date", bookmarked=None, read=None, tag=None, saved_only=True)
+
+    def _listing(
+        self,
+        sort: Literal["date", "upvotes", "title"],
+        *,
+        bookmarked: bool | None,
+        read: bool | None,
+        tag: str | None,
+        saved_only: bool,
+    ) -> Listing | None:
         searcher = self._ix.searcher()
         try:
-            ordered = self._engine.ordering(searcher, sort).docnums
+            ordering = self._engine.ordering(searcher, sort, saved_only=saved_only)
+            if ordering is None:
+                searcher.close()
+                return None
+            ordered = ordering.docnums
             filters = self._filters(searcher.reader(), bookmarked=bookmarked, read=read, tag=tag)
             if filters.active:
                 ordered = [d for d in ordered if filters.allows(d)]

@@ -22,7 +22,7 @@ __all__ = ["SearchScreen"]
 
 SortKey = Literal["relevance", "date", "upvotes", "title"]
 SORTS: tuple[SortKey, ...] = ("relevance", "date", "upvotes", "title")
-PAGE_SIZE = 100
+PAGE_SIZE = 50
 SYNTAX = (
     'words ANDed · OR · NOT · "phrase" · title: org: tag: · '
     "year:2024 · upvotes:>=10 · trans* · transfromer~"
