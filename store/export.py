@@ -11,9 +11,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal, get_args
 
-import rispy
-from pylatexenc.latexencode import unicode_to_latex
-
 from .atomic import atomic_write_text
 from .errors import UnwritableError
 from .models import Paper, UserEntry
@@ -100,6 +97,8 @@ def _cite_keys(papers: Sequence[Paper]) -> list[str]:
 
 
 def _latex(text: str) -> str:
+    from pylatexenc.latexencode import unicode_to_latex  # loads only when exporting
+
     return str(unicode_to_latex(text, non_ascii_only=False, unknown_char_warning=False))
 
 
@@ -130,6 +129,8 @@ def _bibtex(papers: Sequence[Paper]) -> str:
 
 
 def _ris(papers: Sequence[Paper]) -> str:
+    import rispy  # loads only when exporting
+
     records: list[dict[str, Any]] = []
     for paper in papers:
         record: dict[str, Any] = {

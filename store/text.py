@@ -11,8 +11,6 @@ import unicodedata
 from functools import lru_cache
 from typing import Any
 
-from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
-
 __all__ = [
     "clean_latex",
     "collapse_space",
@@ -48,33 +46,36 @@ _EXTRA_MACROS = {
 }
 
 
-class _AbstractLatexConverter(LatexNodes2Text):  # type: ignore[misc]
-    """LatexNodes2Text that keeps the name of a macro it does not know.
-
-    Papers define their own macros (``\\model`` for the model's name); dropping
-    them loses words, keeping the bare name keeps the sentence readable.
-    """
-
-    def macro_node_to_text(self, node: Any) -> str:
-        spec = self.latex_context.get_macro_spec(node.macroname)
-        # LaTeX swallows the space after a word macro; put it back so words stay apart.
-        post_space = " " if getattr(node, "macro_post_space", "") else ""
-        if spec is None:
-            return f"{node.macroname}{post_space}"
-        if node.macroname in _EXTRA_MACROS:
-            return f"{_EXTRA_MACROS[node.macroname]}{post_space}"
-        return str(super().macro_node_to_text(node))
-
-
 @lru_cache(maxsize=1)
-def _converter() -> _AbstractLatexConverter:
+def _converter() -> Any:
+    """The LaTeX-to-text converter (pylatexenc loads on first use: most text has no LaTeX)."""
+    from pylatexenc.latex2text import (
+        LatexNodes2Text,
+        MacroTextSpec,
+        get_default_latex_context_db,
+    )
+
+    class AbstractLatexConverter(LatexNodes2Text):  # type: ignore[misc]
+        """Keeps the name of a macro it does not know: papers define their own
+        (``\\model`` for the model's name), and dropping them loses words."""
+
+        def macro_node_to_text(self, node: Any) -> str:
+            spec = self.latex_context.get_macro_spec(node.macroname)
+            # LaTeX swallows the space after a word macro; put it back.
+            post_space = " " if getattr(node, "macro_post_space", "") else ""
+            if spec is None:
+                return f"{node.macroname}{post_space}"
+            if node.macroname in _EXTRA_MACROS:
+                return f"{_EXTRA_MACROS[node.macroname]}{post_space}"
+            return str(super().macro_node_to_text(node))
+
     db = get_default_latex_context_db()
     db.add_context_category(
         "paperdeck-abbreviations",
         prepend=True,
         macros=[MacroTextSpec(name, simplify_repl=text) for name, text in _EXTRA_MACROS.items()],
     )
-    return _AbstractLatexConverter(
+    return AbstractLatexConverter(
         latex_context=db, math_mode="text", strict_latex_spaces=False, keep_comments=False
     )
 
