@@ -4,7 +4,8 @@
   ``tag:`` prefixes, ranges (``year:2024``, ``upvotes:>=10``), ``trans*``, ``transfromer~``.
 - Prefix and wildcard terms expand to at most :data:`MAX_EXPANSION` of their most common
   terms, so ``t*`` costs about as much as a few plain words.
-- As you type, the last word is a prefix: an exact lookup in the title's edge n-grams.
+- As you type, the last word is a prefix: an exact lookup in the title's edge n-grams
+  (and the word itself in abstracts).
 - ``finetuning``, ``fine-tuning`` and ``fine tuning`` are rewritten to meet each other.
 - Anything the parser cannot make sense of falls back to its plain words.
 """
@@ -249,10 +250,12 @@ class QueryBuilder:
         options: list[wq.Query] = [wq.Term("title_prefix", folded[:PREFIX_MAX])]
         if len(folded) > PREFIX_MAX:
             options.append(wq.Term("title", self._stem(folded) or folded))
+        # The word being typed matches title words that start with it, or the whole word
+        # in abstracts. Expanding it over abstracts too would walk a large share of the
+        # library at every key; once the word is finished, abstracts are searched in full.
         stem = self._stem(folded)
         if stem:
             options.append(wq.Term("abstract", stem))
-        options.append(self._expand("abstract", folded, reader, limit=MAX_EXPANSION // 3))
         return wq.Or(options).normalize()
 
     def _expand(
