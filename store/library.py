@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import shutil
 import threading
@@ -15,7 +16,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Concatenate, Literal, ParamSpec, TypeVar
 
 from whoosh import query as wq
 from whoosh.index import LockError
@@ -54,6 +55,31 @@ from .schema import SCHEMA_VERSION, build_schema
 from .userdata import UserData
 
 __all__ = ["ImportProgress", "Library"]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _repairs_index(
+    method: Callable[Concatenate[Library, P], R],
+) -> Callable[Concatenate[Library, P], R]:
+    """Rebuild a damaged index from the stored pages, with a notice, and try once more.
+
+    A truncated or garbled segment can open fine and fail only when a query reads it.
+    """
+
+    def wrapper(self: Library, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(self, *args, **kwargs)
+        except StoreError:
+            raise
+        except Exception as exc:
+            self._rebuild(f"the index is damaged ({type(exc).__name__})")
+            return method(self, *args, **kwargs)
+
+    functools.update_wrapper(wrapper, method)
+    return wrapper
+
 
 WRITE_LOCK_TIMEOUT_S = 5.0
 _SCHEMA_FILE = "paperdeck-schema"
@@ -257,11 +283,13 @@ class Library:
         except Exception:
             return False
 
+    @_repairs_index
     def count(self) -> int:
         """How many papers the library holds."""
         with self._reading() as searcher:
             return int(searcher.doc_count())
 
+    @_repairs_index
     def get(self, paper_id: str) -> Paper:
         """The paper with this id (or a unique prefix of it, at least 4 characters)."""
         with self._reading() as searcher:
@@ -280,6 +308,7 @@ class Library:
             paper, _ = paper_from_stored(fields["data"])
         return paper.with_user(self.userdata.get(paper.id))
 
+    @_repairs_index
     def related(self, paper_id: str, limit: int = 8) -> list[Paper]:
         """Papers like this one (Whoosh ``more_like`` over title and abstract), offline."""
         paper = self.get(paper_id)
@@ -294,6 +323,7 @@ class Library:
         entries = self.userdata.entries()
         return [p.with_user(entries.get(p.id)) for p in found if p.id != paper.id][:limit]
 
+    @_repairs_index
     def search(
         self,
         text: str = "",
@@ -362,6 +392,7 @@ class Library:
             elapsed_ms=(time.perf_counter() - started) * 1000,
         )
 
+    @_repairs_index
     def listing(
         self,
         sort: Literal["date", "upvotes", "title"] = "date",
@@ -720,6 +751,7 @@ class Library:
 
         return self._change_user(paper_id, change)
 
+    @_repairs_index
     def bookmarks(self, tag: str | None = None) -> list[Paper]:
         """Bookmarked papers, most recently bookmarked first, optionally with one tag."""
         entries = self.userdata.entries()

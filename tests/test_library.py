@@ -408,3 +408,30 @@ def test_pages_stored_but_never_indexed_are_indexed_on_open(loaded: Library) -> 
     assert reopened.search("killed import").total == 1
     assert any("interrupted" in n for n in reopened.notices)
     assert reopened.info().index_ok
+
+
+def test_corrupt_user_data_without_a_good_copy_is_kept_aside(loaded: Library) -> None:
+    loaded.bookmark(TULU)
+    loaded.paths.userdata_backup.unlink(missing_ok=True)
+    loaded.paths.userdata_file.write_bytes(b"\xff\xfe garbage")
+    loaded.close()
+    reopened = Library.open(loaded.paths.root)
+    assert reopened.bookmarks() == []
+    aside = list(loaded.paths.root.glob("userdata.json.corrupt-*"))
+    assert len(aside) == 1 and aside[0].read_bytes() == b"\xff\xfe garbage"
+    assert any("no good copy" in n for n in reopened.userdata.notices)
+    reopened.bookmark(TULU)  # and the library works on
+    assert [p.id for p in reopened.bookmarks()] == [TULU]
+    assert aside[0].read_bytes() == b"\xff\xfe garbage"  # never overwritten
+
+
+def test_truncated_index_segment_is_rebuilt(loaded: Library) -> None:
+    root = loaded.paths.root
+    loaded.bookmark(TULU, tags=["kept"])
+    loaded.close()
+    postings = next((root / "index").glob("*.pst"))
+    postings.write_bytes(postings.read_bytes()[: postings.stat().st_size // 3])
+    reopened = Library.open(root)
+    assert reopened.search("tulu").total == 1 or reopened.notices
+    reopened.reindex()
+    assert reopened.count() == 6 and reopened.search("tag:kept").total == 1
