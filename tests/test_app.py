@@ -420,3 +420,48 @@ async def test_random_keys_never_crash_long(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     await _monkey(data_dir, 4000, seed=11, monkeypatch=monkeypatch)
+
+
+async def test_hostile_text_never_reaches_the_terminal_raw(tmp_path: Path) -> None:
+    page = write(tmp_path / "hostile.txt", make_page(HOSTILE))
+    data_dir = tmp_path / "lib"
+    with Library.open(data_dir) as library:
+        library.import_pages([page])
+        for paper in library.all_papers():
+            library.bookmark(paper.id, tags=["[red]x[/red]"], note="\x1b[2J [/] note")
+    app = make_app(data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, loaded(app, 3))
+        screens = []
+        for keys in (["1"], ["enter"], ["escape", "3"], ["2", *"mask"], ["question_mark"]):
+            await pilot.press(*keys)
+            await pilot.pause(0.4)
+            screens.append(app.export_screenshot())
+        app.notify(HOSTILE[0][0], markup=False)
+        await pilot.pause(0.1)
+        screens.append(app.export_screenshot())
+    for svg in screens:
+        assert "\x1b" not in svg and "\x07" not in svg and "\x9b" not in svg
+    shown = "".join(screens)
+    assert "[MASK]&#160;Is&#160;Not&#160;All&#160;You&#160;Need&#160;[/]" in shown or (
+        "[MASK] Is Not All You Need [/]" in shown
+    )
+
+
+async def test_random_search_input_never_crashes(data_dir: Path) -> None:
+    import random
+
+    rng = random.Random(5)
+    alphabet = [*list('abc XYZ"():*~^[]{}\\/-+!?ü漢\t'), "AND", "OR", "NOT", "title:", "tag:"]
+    app = make_app(data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, loaded(app, 6))
+        await pilot.press("slash")
+        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
+        box = app.screen.query_one(Input)
+        for _ in range(60):
+            box.value = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+            await pilot.pause(0.02)
+        box.value = "x" * 5000
+        await wait_for(pilot, searched(app, "x" * 5000))
+        assert app.is_running
