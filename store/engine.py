@@ -43,6 +43,7 @@ SCORE_POSTINGS_LIMIT = 60_000
 PRECISE_POSTINGS_LIMIT = 8_000  # below this, every match is scored on title and abstract
 POSTINGS_CACHE_IDS = 3_000_000  # about 12 MB of docnums
 _ORDER_MAGIC = b"PDO1"
+_MATCH_FIELDS = {"abstract": "abstract_terms"}  # the same terms, without positions
 _TITLE_FIELDS = {"title", "title_prefix"}
 _TEXT_FIELDS = {"title", "title_prefix", "abstract", "organization"}
 _SORT_COLUMNS: dict[str, tuple[str, bool]] = {
@@ -229,6 +230,7 @@ class Engine:
         return set(searcher.docs_for_query(query))
 
     def _term_docnums(self, reader: Any, fieldname: str, text: Any) -> set[int]:
+        fieldname = _MATCH_FIELDS.get(fieldname, fieldname)
         result: set[int] = set()
         for sub, offset in reader.leaf_readers():
             ids = self._segment_postings(sub, fieldname, text)

@@ -133,6 +133,7 @@ def to_document(paper: Paper, entry: UserEntry | None) -> dict[str, Any]:
         "title": paper.title,
         "title_prefix": paper.title,
         "abstract": paper.abstract,
+        "abstract_terms": paper.abstract,
         "organization": " ".join([org, *sorted(handles)]).strip(),
         "published": _ymd(paper.published),
         "sort_date": _ymd(paper.published or newest_page),

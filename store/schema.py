@@ -36,7 +36,7 @@ __all__ = [
     "text_analyzer",
 ]
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 PREFIX_MIN = 2
 PREFIX_MAX = 12
 
@@ -140,6 +140,9 @@ def build_schema() -> Schema:
         title=TEXT(analyzer=text, field_boost=3.0, phrase=True, spelling=True),
         title_prefix=TEXT(analyzer=prefix_analyzer(), phrase=False, field_boost=2.0),
         abstract=TEXT(analyzer=text, phrase=True, spelling=True),
+        # The same words without positions: a fifth of the bytes to read when computing
+        # which papers match (positions are only needed for phrases and scoring).
+        abstract_terms=TEXT(analyzer=text, phrase=False),
         organization=TEXT(
             analyzer=CompoundTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
         ),
