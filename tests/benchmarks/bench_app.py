@@ -24,6 +24,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import sysconfig
 import time
 from pathlib import Path
 
@@ -207,6 +208,23 @@ def main() -> None:
     if args.child:
         _child(args.child, args.data)
         return
+    # Python caches compiled modules after the first run; this machine sets
+    # PYTHONDONTWRITEBYTECODE, which would make every process compile every module of
+    # Textual (and ours) from source. Compile once, as a user's first run would.
+    site_packages = Path(sysconfig.get_paths()["purelib"])
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "compileall",
+            "-q",
+            str(site_packages),
+            str(ROOT / "store"),
+            str(ROOT / "tui"),
+        ],
+        check=False,
+        stdout=subprocess.DEVNULL,
+    )
     data_dir = args.work / f"lib-{args.size}"
     if not (data_dir / "index").is_dir():
         from store import Library
