@@ -43,8 +43,8 @@ class PaperdeckApp(App[None]):
         "bookmarks": BookmarksScreen,
     }
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("1", "section('library')", "Library", id="app.library"),
-        Binding("2,slash", "section('search')", "Search", id="app.search"),
+        Binding("1", "section('library')", "Library", show=False, id="app.library"),
+        Binding("slash,2", "section('search')", "Search", id="app.search"),
         Binding("3", "section('bookmarks')", "Bookmarks", id="app.bookmarks"),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),

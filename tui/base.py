@@ -22,8 +22,8 @@ class PaperScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("b", "toggle_bookmark", "Bookmark", id="paper.bookmark"),
-        Binding("r", "toggle_read", "Read", id="paper.read"),
-        Binding("o", "open_link", "Open", id="paper.open"),
+        Binding("r", "toggle_read", "Read", show=False, id="paper.read"),
+        Binding("o", "open_link", "Open link", show=False, id="paper.open"),
         Binding("c", "copy", "Copy", show=False, id="paper.copy"),
     ]
 

@@ -41,8 +41,8 @@ class LibraryScreen(PaperScreen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "cycle_sort", "Sort", id="library.sort"),
-        Binding("u", "filter('unread')", "Unread", id="library.unread"),
-        Binding("f", "filter('bookmarked')", "Starred", id="library.bookmarked"),
+        Binding("u", "filter('unread')", "Unread", show=False, id="library.unread"),
+        Binding("f", "filter('bookmarked')", "Starred", show=False, id="library.bookmarked"),
     ]
 
     def __init__(self) -> None:
@@ -120,7 +120,7 @@ class LibraryScreen(PaperScreen):
         parts.append(f"sorted by {self.sort}")
         if self.filter != "all":
             parts.append(f"only {self.filter}")
-        parts.append("s sort · u unread · f starred · / search · ? help")
+        parts.append("s sort · u unread · f starred · r read · o open link · ? all keys")
         self.query_one("#library-status", Static).update(Text("  ·  ".join(parts)))
 
     # -- actions -----------------------------------------------------------------------
