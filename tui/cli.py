@@ -346,7 +346,7 @@ def _show_paper(paper: Paper) -> None:
     out.print(Text(strip_control(paper.title), style="bold"))
     out.print(Text(f"id {paper.id}", style="dim"))
     meta = [
-        paper.published.isoformat() if paper.published else "date unknown",
+        paper.published.isoformat() if paper.published else "no date",
         f"{paper.upvotes} upvotes" if paper.upvotes is not None else None,
         f"{paper.authors_count} authors" if paper.authors_count else None,
         paper.organization,

@@ -83,8 +83,10 @@ class DetailScreen(PaperScreen):
             self._mark_read(paper.id)
 
     def _meta(self, paper: Paper) -> Text:
+        seen = max((s.page_date for s in paper.sightings if s.page_date), default=None)
+        undated = f"no date (seen {seen.isoformat()})" if seen else "no date"
         parts = [
-            paper.published.isoformat() if paper.published else "date unknown",
+            paper.published.isoformat() if paper.published else undated,
             f"{paper.upvotes} upvotes" if paper.upvotes is not None else "",
             paper.organization or (f"{paper.authors_count} authors" if paper.authors_count else ""),
             "★ bookmarked" if paper.bookmarked else "",
