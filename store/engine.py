@@ -153,7 +153,11 @@ class Engine:
             if docnums:
                 column, descending = _SORT_COLUMNS[sort]
                 values = self.column(reader, column)
-                # Newest (most upvoted) first; ties in index order, which is stable.
+                if column != "sort_title":
+                    # Ties by title: stable when a bookmark rewrites a paper's document
+                    # (which gives it a new docnum).
+                    titles = self.column(reader, "sort_title")
+                    docnums.sort(key=titles.__getitem__)
                 docnums.sort(key=values.__getitem__, reverse=descending)
                 self._save_ordering(reader, sort, docnums)
         ordering = Ordering(docnums)

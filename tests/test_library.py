@@ -435,3 +435,13 @@ def test_truncated_index_segment_is_rebuilt(loaded: Library) -> None:
     assert reopened.search("tulu").total == 1 or reopened.notices
     reopened.reindex()
     assert reopened.count() == 6 and reopened.search("tag:kept").total == 1
+
+
+def test_listing_order_is_stable_when_user_data_changes(library: Library, tmp_path: Path) -> None:
+    # Eight undated papers on one page: all tie on date.
+    page = make_page([(f"Paper {letter} on ties", "Same day.") for letter in "HGFEDCBA"])
+    library.import_pages([write(tmp_path / "ties.txt", page)])
+    before = [p.id for p in library.listing("date").papers(0, 8)]
+    for paper_id_ in before[:3]:
+        library.set_read(paper_id_)  # rewrites the papers' documents (new docnums)
+    assert [p.id for p in library.listing("date").papers(0, 8)] == before

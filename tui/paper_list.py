@@ -205,6 +205,7 @@ class PaperList(ScrollView, can_focus=True):
             cursor_style = self.get_component_rich_style("paper-list--cursor", partial=True)
             text.stylize(cursor_style)
             base = base + cursor_style
+        text.stylize_before(base)  # the widget's colours under the row's own styles
         segments = list(text.render(self.app.console))
         strip = Strip(segments).crop_extend(0, width, base)
         return strip
