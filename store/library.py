@@ -109,6 +109,7 @@ class Library:
         self._ix: Any = None
         self._searcher: Any = None
         self._lock = threading.RLock()
+        self.rebuilt_on_open = False
 
     # -- opening -----------------------------------------------------------------------
 
@@ -167,6 +168,7 @@ class Library:
             return problem is None and not self._needs_repair()
         if problem is not None:
             self._rebuild(problem)
+            self.rebuilt_on_open = True
         else:
             self._complete_interrupted_import()
         self._sync_user_fields(quiet=True)

@@ -145,3 +145,23 @@ def test_help_explains_year_resolution(capsys: pytest.CaptureFixture[str]) -> No
         main(["import", "--help"])
     out = " ".join(capsys.readouterr().out.split())
     assert "--year" in out and "newest explicit year on the page plus one" in out
+
+
+def test_reindex_after_a_rebuild_on_open_does_not_rebuild_twice(
+    capsys: pytest.CaptureFixture[str], data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from store import Library
+
+    run(capsys, data_dir, "import", str(FIXTURES))
+    (data_dir / "index" / "paperdeck-schema").write_text("0\n")
+    rebuilds: list[str | None] = []
+    original = Library._rebuild
+
+    def counted(self: Library, reason: str | None) -> None:
+        rebuilds.append(reason)
+        original(self, reason)
+
+    monkeypatch.setattr(Library, "_rebuild", counted)
+    code, out, err = run(capsys, data_dir, "reindex")
+    assert code == 0 and "reindexed 6 papers" in out and "rebuilt" in err
+    assert len(rebuilds) == 1
