@@ -177,12 +177,17 @@ class Library:
     def _needs_repair(self) -> bool:
         """True when an import was interrupted or the index lags the user's data."""
         try:
-            recorded = int((self.paths.index_dir / _SOURCES_FILE).read_text().strip())
+            recorded = (self.paths.index_dir / _SOURCES_FILE).read_text().split()
             synced = int((self.paths.index_dir / _USER_SYNC_FILE).read_text().strip())
         except (OSError, ValueError):
             return True
         self.userdata.refresh()
-        return recorded != self.pages.count() or synced != self.userdata.revision
+        if synced != self.userdata.revision:
+            return True
+        # The pages folder unchanged since the last commit: nothing stored unindexed.
+        if len(recorded) == 2 and recorded[1] == str(self.pages.stamp()):
+            return False
+        return not recorded or recorded[0] != str(self.pages.count())
 
     def _complete_interrupted_import(self) -> None:
         """Index pages that were stored but never committed (an import was killed).
@@ -192,8 +197,8 @@ class Library:
         """
         stored = self.pages.count()
         try:
-            recorded = int((self.paths.index_dir / _SOURCES_FILE).read_text().strip())
-        except (OSError, ValueError):
+            recorded = int((self.paths.index_dir / _SOURCES_FILE).read_text().split()[0])
+        except (OSError, ValueError, IndexError):
             recorded = -1
         if stored == recorded or stored == 0:
             return
@@ -229,7 +234,7 @@ class Library:
     def _record_sources(self) -> None:
         """Remember how many sources the index holds, to notice an interrupted import."""
         with contextlib.suppress(UnwritableError):
-            self._write_marker(_SOURCES_FILE, str(self.pages.count()))
+            self._write_marker(_SOURCES_FILE, f"{self.pages.count()} {self.pages.stamp()}")
 
     def _create_index(self) -> None:
         try:
@@ -361,7 +366,7 @@ class Library:
             )
             exact_total = page.total
             if page.total == 0 and parsed.words and not parsed.is_everything:
-                loose = self._queries.loosen(parsed.words, reader)
+                loose = self._queries.loosen(parsed.words, reader, parsed.prefix_word)
                 page = self._engine.run(
                     searcher, loose, sort=sort, offset=offset, limit=limit, filters=filters
                 )
@@ -380,7 +385,7 @@ class Library:
                 # The word being typed is only a prefix; judge it only if nothing matched.
                 unfinished = parsed.prefix_word is not None and exact_total > 0
                 words = parsed.words[:-1] if unfinished else parsed.words
-                suggestion = self._queries.suggest(words, reader)
+                suggestion = self._queries.suggest(words, reader, parsed.prefix_word)
             hits = self._hits(reader, page, parsed)
         return Results(
             query=text,
@@ -873,7 +878,7 @@ class Library:
             ix.close()
             atomic_write_text(fresh / _SCHEMA_FILE, str(SCHEMA_VERSION) + "\n")
             atomic_write_text(fresh / _USER_SYNC_FILE, str(self.userdata.revision) + "\n")
-            atomic_write_text(fresh / _SOURCES_FILE, str(self.pages.count()) + "\n")
+            atomic_write_text(fresh / _SOURCES_FILE, f"{self.pages.count()} {self.pages.stamp()}\n")
             self.close()
             old = root / f"index.old-{int(time.time() * 1000)}"
             if self.paths.index_dir.exists():

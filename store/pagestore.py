@@ -106,3 +106,10 @@ class PageStore:
     def count(self) -> int:
         """How many sources are stored."""
         return sum(1 for _ in self.folder.glob("*.json")) if self.folder.is_dir() else 0
+
+    def stamp(self) -> int:
+        """The folder's modification time (ns): it changes whenever a source is added."""
+        try:
+            return self.folder.stat().st_mtime_ns
+        except OSError:
+            return 0

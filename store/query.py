@@ -130,16 +130,21 @@ class QueryBuilder:
             return wq.NullQuery
         return self._bound(self._plain_parser.parse(" ".join(words)), reader)
 
-    def loosen(self, words: Iterable[str], reader: Any) -> wq.Query:
-        """A forgiving query for a search that found nothing: each word as prefix or fuzzy."""
+    def loosen(self, words: Iterable[str], reader: Any, unfinished: str | None = None) -> wq.Query:
+        """A forgiving query for a search that found nothing: each word as prefix or fuzzy
+        (the ``unfinished`` word being typed only as a prefix: it is not misspelt yet)."""
         clauses: list[wq.Query] = []
-        for word in words:
+        words = list(words)
+        for position, word in enumerate(words):
+            last = position == len(words) - 1
             folded = fold(word)
             options: list[wq.Query] = []
             if len(folded) >= PREFIX_MIN:
                 options.append(wq.Term("title_prefix", folded[:PREFIX_MAX]))
                 options.append(self._expand("abstract", self._stem(folded) or folded, reader))
-            if len(folded) >= 4:
+            # Near spellings only for words the library does not know.
+            typed = last and word == unfinished
+            if len(folded) >= 4 and not typed and not self._known(folded, reader):
                 options.append(self._fuzzy(folded, 2, reader))
             if options:
                 clauses.append(wq.Or(options))
@@ -147,13 +152,25 @@ class QueryBuilder:
             return wq.NullQuery
         return wq.And(clauses).normalize()
 
-    def suggest(self, words: Iterable[str], reader: Any) -> str | None:
-        """A 'did you mean' text when some words are unknown and a close known word exists."""
+    def suggest(
+        self, words: Iterable[str], reader: Any, unfinished: str | None = None
+    ) -> str | None:
+        """A 'did you mean' text when some words are unknown and a close known word exists.
+
+        The ``unfinished`` word being typed is judged only when no title word starts
+        with it (``transf`` is on its way somewhere; ``difusion`` is not)."""
         changed = False
         out: list[str] = []
-        for word in words:
+        words = list(words)
+        for position, word in enumerate(words):
             folded = fold(word)
-            if len(folded) < 3 or folded.isdigit() or self._known(folded, reader):
+            typed = position == len(words) - 1 and word == unfinished
+            if (
+                len(folded) < 3
+                or folded.isdigit()
+                or self._known(folded, reader)
+                or (typed and reader.doc_frequency("title_prefix", folded[:PREFIX_MAX]) > 0)
+            ):
                 out.append(word)
                 continue
             best: str | None = None

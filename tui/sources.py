@@ -14,7 +14,7 @@ from store import Listing, Paper
 
 __all__ = ["ListingSource", "Row", "RowSource", "StaticSource"]
 
-PAGE = 128
+PAGE = 48
 
 
 @dataclass(slots=True)
