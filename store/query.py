@@ -302,9 +302,10 @@ class QueryBuilder:
         found there and looked up in their stemmed form.
         """
         terms: dict[tuple[str, str], None] = {}
+        keep = 2 if len(word) >= 6 else 1  # typos rarely hit the first letters
         for fieldname in fields:
             try:
-                near = list(reader.terms_within(f"spell_{fieldname}", word, maxdist, prefix=1))
+                near = list(reader.terms_within(f"spell_{fieldname}", word, maxdist, prefix=keep))
             except Exception:
                 near = []
             for candidate in near[: MAX_EXPANSION * 2]:

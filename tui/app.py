@@ -100,7 +100,7 @@ class PaperdeckApp(App[None]):
                 library.close()
             return
         source = ListingSource(listing)
-        source.load(0, self.size.height)  # one screen of rows
+        source.load(0, self.size.height, exact=True)  # one screen of rows, no more
         self.library = library
         self.initial_source = source
 

@@ -14,7 +14,7 @@ from store import Listing, Paper
 
 __all__ = ["ListingSource", "Row", "RowSource", "StaticSource"]
 
-PAGE = 48
+PAGE = 128
 
 
 @dataclass(slots=True)
@@ -85,9 +85,11 @@ class ListingSource(RowSource):
     def cached(self, index: int) -> Row | None:
         return self._rows.get(index)
 
-    def load(self, start: int, stop: int) -> None:
-        start = max(0, (start // PAGE) * PAGE)
-        stop = min(len(self.listing), -(-stop // PAGE) * PAGE)
+    def load(self, start: int, stop: int, *, exact: bool = False) -> None:
+        """Read rows ``start``..``stop``, widened to whole pages unless ``exact``."""
+        if not exact:
+            start, stop = (start // PAGE) * PAGE, -(-stop // PAGE) * PAGE
+        start, stop = max(0, start), min(len(self.listing), stop)
         missing = [i for i in range(start, stop) if i not in self._rows]
         if not missing:
             return
