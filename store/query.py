@@ -57,6 +57,16 @@ class ParsedQuery:
         return isinstance(self.query, wq.Every)
 
 
+def _balanced(text: str) -> bool:
+    """False for an unclosed quote or parenthesis (Whoosh would swallow the rest)."""
+    depth = 0
+    for char in text.replace('"', ""):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0 and text.count('"') % 2 == 0
+
+
 def _is_null(query: wq.Query) -> bool:
     return query is wq.NullQuery or type(query) is type(wq.NullQuery)
 
@@ -109,7 +119,11 @@ class QueryBuilder:
         ]
         fell_back = False
         try:
-            parsed = self._parse(self._rewrite_compounds(body, reader), reader) if body else None
+            parsed = (
+                self._parse(self._rewrite_compounds(body, reader), reader)
+                if body and _balanced(body)
+                else None
+            )
         except Exception:  # the parser's own errors: fall back to plain words
             parsed = None
         if body and (parsed is None or _is_null(parsed)):
@@ -125,6 +139,7 @@ class QueryBuilder:
 
     def plain(self, text: str, reader: Any) -> wq.Query:
         """The plain words of ``text``, ANDed, with no syntax at all."""
+        text = re.sub(r"\w+:", " ", text)  # a field name is syntax, not a word to find
         words = [w.lower() for w in re.findall(r"\w+", text)]
         if not words:
             return wq.NullQuery

@@ -445,3 +445,10 @@ def test_listing_order_is_stable_when_user_data_changes(library: Library, tmp_pa
     for paper_id_ in before[:3]:
         library.set_read(paper_id_)  # rewrites the papers' documents (new docnums)
     assert [p.id for p in library.listing("date").papers(0, 8)] == before
+
+
+def test_unbalanced_syntax_falls_back_to_the_plain_words(loaded: Library) -> None:
+    for query in ['"unbalanced tulu', "title: ((( tulu", "tulu ) diffusion OR"]:
+        results = loaded.search(query)
+        assert results.notice and "plain words" in results.notice, query
+    assert loaded.search("((( tulu").total == 1
