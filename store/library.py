@@ -812,7 +812,6 @@ class Library:
         ``tag:survey``. If another process holds the write lock, this is tried again on
         the next write or open.
         """
-        revision = self.userdata.revision
         self.userdata.refresh()
         revision = self.userdata.revision
         marker = self.paths.index_dir / _USER_SYNC_FILE

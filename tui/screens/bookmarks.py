@@ -114,40 +114,41 @@ class BookmarksScreen(PaperScreen):
     # -- editing -----------------------------------------------------------------------
 
     def action_edit_tags(self) -> None:
-        paper = self.current_paper()
-        if paper is None:
-            return
-
-        def save(value: str | None) -> None:
-            if value is not None:
-                tags = [t.strip() for t in value.split(",") if t.strip()]
-                self._edit(paper.id, "tags", tags)
-
-        self.app.push_screen(
-            TextDialog("Tags (comma-separated)", ", ".join(paper.tags), "survey, to-read"), save
-        )
+        self._ask("Tags (comma-separated)", "tags", "survey, to-read")
 
     def action_edit_note(self) -> None:
+        self._ask("Note", "note", "why this paper matters")
+
+    def _ask(self, title: str, what: str, placeholder: str) -> None:
+        """Edit the current paper's tags or note in a dialog, then save in a worker."""
         paper = self.current_paper()
         if paper is None:
             return
+        current = ", ".join(paper.tags) if what == "tags" else paper.note
 
         def save(value: str | None) -> None:
-            if value is not None:
-                self._edit(paper.id, "note", value)
+            if value is None:
+                return
+            if what == "tags":
+                self._edit(paper.id, tags=[t.strip() for t in value.split(",") if t.strip()])
+            else:
+                self._edit(paper.id, note=value)
 
-        self.app.push_screen(TextDialog("Note", paper.note, "why this paper matters"), save)
+        self.app.push_screen(TextDialog(title, current, placeholder), save)
 
     @work(thread=True, exit_on_error=False, group="bookmarks-edit")
-    def _edit(self, paper_id: str, what: str, value: object) -> None:
+    def _edit(
+        self, paper_id: str, *, tags: list[str] | None = None, note: str | None = None
+    ) -> None:
         library = self.deck.library
         if library is None:
             return
         try:
-            if what == "tags":
-                paper = library.set_tags(paper_id, list(value))  # type: ignore[call-overload]
-            else:
-                paper = library.set_note(paper_id, str(value))
+            paper = (
+                library.set_tags(paper_id, tags)
+                if tags is not None
+                else library.set_note(paper_id, note or "")
+            )
         except StoreError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
             return
