@@ -44,8 +44,14 @@ class Highlighter:
         if not text or not (terms or prefixes):
             return []
         spans: list[Span] = []
+        # Folding and stemming keep a plain ASCII word's first letter: words starting
+        # with a letter no term starts with are passed over without analysing them.
+        initials = {t[0] for t in terms if t} | {p[0] for p in prefixes if p}
         for match in _WORD.finditer(text):
             word = match.group(0)
+            first = word[0]
+            if first.isascii() and first.lower() not in initials and word.isalnum():
+                continue
             candidates = [(word, match.start())]
             if not word.isalnum() and not word.replace("_", "").isalnum():
                 candidates += [

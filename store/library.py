@@ -276,12 +276,12 @@ class Library:
         """A searcher on the newest committed index (reused while nothing changed)."""
         with self._lock:
             if self._searcher is None:
-                self._searcher = self._ix.searcher()
+                self._searcher = self._ix.searcher(weighting=self._engine.weighting)
             elif not self._searcher_is_current():
                 # Not Searcher.refresh(): it reuses segment readers and misses deletions
                 # made since, so an updated paper would be found twice.
                 self._searcher.close()
-                self._searcher = self._ix.searcher()
+                self._searcher = self._ix.searcher(weighting=self._engine.weighting)
             yield self._searcher
 
     def _searcher_is_current(self) -> bool:
@@ -430,7 +430,7 @@ class Library:
         tag: str | None,
         saved_only: bool,
     ) -> Listing | None:
-        searcher = self._ix.searcher()
+        searcher = self._ix.searcher(weighting=self._engine.weighting)
         try:
             ordering = self._engine.ordering(searcher, sort, saved_only=saved_only)
             if ordering is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from typing import Any
 
 from .models import Paper
@@ -20,7 +21,7 @@ class Listing:
     Safe to use from several threads.
     """
 
-    def __init__(self, searcher: Any, docnums: list[int], userdata: UserData) -> None:
+    def __init__(self, searcher: Any, docnums: Sequence[int], userdata: UserData) -> None:
         self._searcher = searcher
         self._docnums = docnums
         self._userdata = userdata

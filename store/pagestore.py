@@ -8,6 +8,7 @@ the ``.json`` is written last, so a source counts as stored only once both are c
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -105,7 +106,11 @@ class PageStore:
 
     def count(self) -> int:
         """How many sources are stored."""
-        return sum(1 for _ in self.folder.glob("*.json")) if self.folder.is_dir() else 0
+        try:
+            with os.scandir(self.folder) as entries:
+                return sum(1 for entry in entries if entry.name.endswith(".json"))
+        except OSError:
+            return 0
 
     def stamp(self) -> int:
         """The folder's modification time (ns): it changes whenever a source is added."""
