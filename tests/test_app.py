@@ -465,3 +465,54 @@ async def test_random_search_input_never_crashes(data_dir: Path) -> None:
         box.value = "x" * 5000
         await wait_for(pilot, searched(app, "x" * 5000))
         assert app.is_running
+
+
+async def test_rows_are_read_ahead_so_keys_do_not_wait(tmp_path: Path) -> None:
+    """Beyond the first screen, the rows below, and the last screen (``G``), are read in
+    the background without a key; ``G`` then shows the oldest paper at once."""
+    from .benchmarks.synthetic import generate_pages
+
+    root = tmp_path / "lib"
+    with Library.open(root) as library:
+        library.import_pages(generate_pages(tmp_path / "pages", 600, per_page=100, seed=5))
+    app = make_app(root)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, LibraryScreen) and app.screen.loaded)
+        plist = app.screen.query_one(PaperList)
+        count = len(plist.source)
+        assert count == 600
+        height = plist.scrollable_content_region.height
+        await wait_for(pilot, lambda: plist.source.cached(count - 1) is not None)
+        await wait_for(pilot, lambda: plist.source.cached(4 * height - 1) is not None)
+        assert plist.source.cached(count // 2) is None  # read ahead, not everything
+        await pilot.press("G")
+        assert plist.cursor == count - 1
+        assert plist.current is not None  # no wait for the index
+
+
+async def test_full_collections_wait_for_a_pause(data_dir: Path) -> None:
+    """While the app runs, Python's full garbage collections come from the idle timer
+    (not in the middle of a key press); on exit the collector is as it was."""
+    import gc
+
+    before = gc.get_threshold()
+    app = make_app(data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: gc.get_freeze_count() > 0)
+        assert gc.get_threshold()[2] > before[2]  # no automatic full collections
+        collector = app.collector
+        garbage = []
+        for _ in range(3000):  # cycles that survive into the old generation
+            cycle: list[object] = []
+            cycle.append(cycle)
+            garbage.append(cycle)
+        del garbage
+        gc.collect(1)
+        gc.collect(1)
+        collector.touch()
+        assert not collector.tick()  # input just now: not yet
+        collector.last_input -= collector.IDLE_S
+        assert collector.tick()  # paused: collected
+        assert gc.get_count()[2] == 0
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0

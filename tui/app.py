@@ -16,6 +16,7 @@ from store import ImportReport, Library, Paper, StoreError
 
 from .base import PaperScreen
 from .config import Config, config_path, load_config, save_theme
+from .idle_gc import IdleCollector
 from .palette import PaperCommands
 from .paper_list import PaperList
 from .screens.bookmarks import BookmarksScreen
@@ -35,6 +36,7 @@ class PaperdeckApp(App[None]):
 
     TITLE = "paperdeck"
     CSS_PATH = "app.tcss"
+    DEFAULT_MODE = "library"  # the first screen is the library itself: no blank screen, no switch
     ENABLE_COMMAND_PALETTE = True
     COMMANDS = App.COMMANDS | {PaperCommands}
     MODES: ClassVar[dict[str, type[PaperScreen]]] = {  # type: ignore[assignment]
@@ -64,8 +66,10 @@ class PaperdeckApp(App[None]):
         self.year = year
         self.config = config if config is not None else load_config()
         self.library: Library | None = None
-        self.initial_source: ListingSource | None = None
+        self._initial_source: ListingSource | None = None
+        self._tried_at_once = False
         self.live_screens: set[PaperScreen] = set()
+        self.collector = IdleCollector()
         if self.config.keymap:
             self.set_keymap(self.config.keymap)
 
@@ -80,16 +84,27 @@ class PaperdeckApp(App[None]):
             self.notify(problem, severity="warning", markup=False)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         self._open_at_once()
-        self.switch_mode("library")
         self._open_library()
+        self.call_after_refresh(self.collector.start)  # once the first screen is up
+        self.set_interval(IdleCollector.TICK_S, self.collector.tick)
+
+    def take_initial_source(self) -> ListingSource | None:
+        """The first screen of the library if it could be opened at once (once only)."""
+        self._open_at_once()
+        source, self._initial_source = self._initial_source, None
+        return source
 
     def _open_at_once(self) -> None:
         """Show the library in the first frame when that is cheap.
 
         A healthy library whose newest-first order was saved opens in a few milliseconds
         (index open, a 400 KB order file, one screen of rows). Anything more (a rebuild,
-        a repair, a first sort) happens in the worker instead.
+        a repair, a first sort) happens in the worker instead. The library screen mounts
+        before the app does, so whichever comes first opens it.
         """
+        if self._tried_at_once:
+            return
+        self._tried_at_once = True
         try:
             library = Library.open_if_ready(self.data_dir)
             listing = library.saved_listing() if library is not None else None
@@ -102,7 +117,7 @@ class PaperdeckApp(App[None]):
         source = ListingSource(listing)
         source.load(0, self.size.height, exact=True)  # one screen of rows, no more
         self.library = library
-        self.initial_source = source
+        self._initial_source = source
 
     @work(thread=True, exit_on_error=False, group="open-library")
     def _open_library(self) -> None:
@@ -200,6 +215,11 @@ class PaperdeckApp(App[None]):
 
     # -- events ------------------------------------------------------------------------
 
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent):
+            self.collector.touch()
+        await super().on_event(event)
+
     def on_paste(self, event: events.Paste) -> None:
         text = event.text
         if len(text) < PASTE_MIN_CHARS or "\n" not in text.strip():
@@ -249,6 +269,7 @@ class PaperdeckApp(App[None]):
         save_theme(name)
 
     def on_unmount(self) -> None:
+        self.collector.stop()
         if self.library is not None:
             self.library.close()
 

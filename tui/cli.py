@@ -216,7 +216,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(args_list)
         if args.command is None:
             return _open_app(args)
-        handler = cast(Callable[[Library, argparse.Namespace], int], HANDLERS[args.command])
+        handler = HANDLERS[args.command]
         with _open_library(args) as library:
             _print_notices(library)
             return handler(library, args)

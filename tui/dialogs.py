@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from rich.text import Text
 from textual import on
@@ -17,10 +17,19 @@ from textual.widgets import Button, Input, Label, Select
 from store import FORMATS, ExportFormat
 from store.export import default_filename
 
-__all__ = ["ConfirmDialog", "ExportChoice", "ExportDialog", "TextDialog"]
+__all__ = ["ConfirmDialog", "Dialog", "ExportChoice", "ExportDialog", "TextDialog"]
+
+ResultT = TypeVar("ResultT")
 
 
-class TextDialog(ModalScreen[str | None]):
+class Dialog(ModalScreen[ResultT]):
+    """A modal box over the screen; its styles load with the first dialog shown."""
+
+    # Absolute: Textual resolves a relative path from each subclass's own module.
+    CSS_PATH = str(Path(__file__).with_name("dialogs.tcss"))
+
+
+class TextDialog(Dialog[str | None]):
     """Ask for one line of text; Enter accepts, Esc cancels (None)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -47,7 +56,7 @@ class TextDialog(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class ConfirmDialog(ModalScreen[bool]):
+class ConfirmDialog(Dialog[bool]):
     """A yes/no question; ``y`` or Enter on Yes says yes, ``n`` or Esc says no."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -85,7 +94,7 @@ class ExportChoice:
     path: Path
 
 
-class ExportDialog(ModalScreen[ExportChoice | None]):
+class ExportDialog(Dialog[ExportChoice | None]):
     """Pick a format and a file; the path follows the format until you edit it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -8,6 +8,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import work
 from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -68,6 +69,9 @@ class PaperList(ScrollView, can_focus=True):
         super().__init__(id=id, classes=classes)
         self.source: RowSource = StaticSource()
         self._loading: tuple[int, int] | None = None
+        # Drawn rows by (index, width, under the cursor, focused): scrolling by one row
+        # draws one new row. Cleared whenever rows or styles change.
+        self._lines: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(1024)
 
     # -- data --------------------------------------------------------------------------
 
@@ -77,11 +81,13 @@ class PaperList(ScrollView, can_focus=True):
         old = self.source
         self.source = source
         self._loading = None
+        self._lines.clear()
         self.virtual_size = Size(self.size.width, len(source))
         if old is not source:
             old.close()
         self.cursor = index
         self.refresh()
+        self.call_after_refresh(self._prefetch)
 
     def paper_at(self, index: int) -> Paper | None:
         """The paper at ``index`` if its row is loaded."""
@@ -96,6 +102,7 @@ class PaperList(ScrollView, can_focus=True):
     def update_paper(self, paper: Paper) -> None:
         """Redraw a paper whose user fields changed."""
         self.source.update(paper)
+        self._lines.clear()
         self.refresh()
 
     # -- cursor ------------------------------------------------------------------------
@@ -112,11 +119,14 @@ class PaperList(ScrollView, can_focus=True):
         else:
             self.refresh()
         self._announce()
+        self._prefetch()
 
     def _announce(self) -> None:
         paper = self.current
         if paper is None and len(self.source):
-            self._request(self.cursor, self.cursor + 1)
+            height = max(1, self.scrollable_content_region.height)
+            top = int(self.scroll_offset.y)
+            self._request(min(top, self.cursor), max(top + height, self.cursor + 1), urgent=True)
             return
         self.post_message(self.Highlighted(self, paper, self.cursor))
 
@@ -158,15 +168,17 @@ class PaperList(ScrollView, can_focus=True):
 
     # -- loading -----------------------------------------------------------------------
 
-    def _request(self, start: int, stop: int) -> None:
+    def _request(self, start: int, stop: int, *, urgent: bool = False) -> None:
+        """Load rows in a worker; ``urgent`` rows (on screen now) are read exactly, the
+        others a whole page at a time."""
         if self._loading is not None and self._loading[0] <= start and stop <= self._loading[1]:
             return
         self._loading = (start, stop)
-        self._load(self.source, start, stop)
+        self._load(self.source, start, stop, urgent)
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="paper-list-rows")
-    def _load(self, source: RowSource, start: int, stop: int) -> None:
-        source.load(start, stop)
+    def _load(self, source: RowSource, start: int, stop: int, exact: bool) -> None:
+        source.load(start, stop, exact=exact)
         self.app.call_from_thread(self._loaded, source)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -178,8 +190,29 @@ class PaperList(ScrollView, can_focus=True):
         if source is not self.source:
             return  # a newer source replaced it: drop the stale rows
         self._loading = None
+        self._lines.clear()
         self.refresh()
         self._announce()
+        self._prefetch()
+
+    def _prefetch(self) -> None:
+        """Read ahead while the user reads: the rows a screen above and three below the
+        visible ones, then the last and first screens (``G``, ``g``), one load at a time.
+        Key presses then find their rows in memory instead of waiting for the index."""
+        if self._loading is not None:
+            return
+        count = len(self.source)
+        height = max(1, self.scrollable_content_region.height)
+        top = int(self.scroll_offset.y)
+        wanted = [
+            (max(0, top - height), min(count, top + 4 * height)),
+            (max(0, count - height), count),
+            (0, min(count, height)),
+        ]
+        for start, stop in wanted:
+            if any(self.source.cached(i) is None for i in range(start, stop)):
+                self._request(start, stop)
+                return
 
     # -- drawing -----------------------------------------------------------------------
 
@@ -187,9 +220,16 @@ class PaperList(ScrollView, can_focus=True):
         self.virtual_size = Size(self.size.width, len(self.source))
         self._scroll_cursor_into_view()
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._lines.clear()  # a theme or focus change restyles every row
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         index = int(self.scroll_offset.y) + y
+        key = (index, width, index == self.cursor, self.has_focus)
+        if (cached := self._lines.get(key)) is not None:
+            return cached
         base = self.rich_style
         if index >= len(self.source):
             return Strip.blank(width, base)
@@ -197,7 +237,7 @@ class PaperList(ScrollView, can_focus=True):
         if row is None:
             height = self.scrollable_content_region.height
             top = int(self.scroll_offset.y)
-            self._request(top, top + height + 1)
+            self._request(top, top + height + 1, urgent=True)
             text = Text("  …", style=self.get_component_rich_style("paper-list--dim", partial=True))
         else:
             text = self._row_text(row, width)
@@ -208,6 +248,8 @@ class PaperList(ScrollView, can_focus=True):
         text.stylize_before(base)  # the widget's colours under the row's own styles
         segments = list(text.render(self.app.console))
         strip = Strip(segments).crop_extend(0, width, base)
+        if row is not None:
+            self._lines[key] = strip
         return strip
 
     def _row_text(self, row: Row, width: int) -> Text:

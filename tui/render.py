@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.style import Style
 from rich.text import Text
 
 from store import Paper
@@ -23,7 +24,9 @@ def safe(text: str) -> Text:
     return Text(strip_control(text))
 
 
-def spans_text(text: str, spans: Sequence[tuple[int, int]], style: str = MATCH_STYLE) -> Text:
+def spans_text(
+    text: str, spans: Sequence[tuple[int, int]], style: str | Style = MATCH_STYLE
+) -> Text:
     """``text`` with each (start, end) span styled; spans come from the store's search."""
     clean = strip_control(text)
     result = Text(clean)

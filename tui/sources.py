@@ -36,8 +36,9 @@ class RowSource:
         """The row if it is in memory (never blocks)."""
         raise NotImplementedError
 
-    def load(self, start: int, stop: int) -> None:
-        """Bring rows ``start``..``stop`` into memory (may block: call it in a worker)."""
+    def load(self, start: int, stop: int, *, exact: bool = False) -> None:
+        """Bring rows ``start``..``stop`` into memory (may block: call it in a worker);
+        a source may read more around them unless ``exact``."""
 
     def update(self, paper: Paper) -> None:
         """Replace the cached row of this paper (after a bookmark, say)."""

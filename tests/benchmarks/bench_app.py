@@ -112,24 +112,28 @@ async def _paperdeck(data_dir: Path) -> dict[str, object]:
         first_wall = time.time() - (time.perf_counter() - started - first)
         plist = app.screen.query_one(PaperList)
 
-        loaded_at: list[float] = []
+        filled_at: list[float] = []  # when a load brought the cursor's missing row
         load = PaperList._loaded
 
         def loaded(self: PaperList, source: object) -> None:
+            missing = self.current is None
             load(self, source)  # type: ignore[arg-type]
-            loaded_at.append(time.perf_counter())
+            if missing and self.current is not None:
+                filled_at.append(time.perf_counter())
 
         PaperList._loaded = loaded  # type: ignore[method-assign]
 
         async def timed(key: str) -> float:
-            """From the key to the first frame painted with the cursor's row loaded."""
+            """From the key to the first frame painted with the cursor's row loaded (read
+            ahead rows loading in the background do not count; a row the key had to
+            wait for does)."""
             await pilot.pause()
             t0 = time.perf_counter()
             await pilot.press(key)
             while plist.current is None:
                 await asyncio.sleep(0.001)
             await pilot.pause()
-            ready = max([t0, *(t for t in loaded_at if t > t0)])
+            ready = max([t0, *(t for t in filled_at if t > t0)])
             return (first_frame_after(ready) - t0) * 1000
 
         keys = (
@@ -170,9 +174,21 @@ async def _paperdeck(data_dir: Path) -> dict[str, object]:
         "first_screen_s": first,
         "first_screen_wall": first_wall,
         "repaint_ms": repaint,
+        "repaint_keys": keys,
         "keystroke_ms": keystrokes,
+        "keystroke_queries": [q[: i + 1] for q in SEARCHES for i in range(len(q))],
         "rss_mb": rss_mb,
     }
+
+
+def _slowest(runs: list[dict[str, object]], times: str, labels: str) -> list[str]:
+    """The three slowest measurements and what caused them (a key, a query so far)."""
+    pairs = [
+        (float(ms), str(label))
+        for r in runs
+        for ms, label in zip(r[times], r[labels], strict=True)  # type: ignore[call-overload]
+    ]
+    return [f"{label!r} {ms:.1f} ms" for ms, label in sorted(pairs, reverse=True)[:3]]
 
 
 def _child(kind: str, data_dir: str) -> None:
@@ -256,6 +272,8 @@ def main() -> None:
         "keystroke_p50_ms": round(_percentile(keystrokes, 50), 1),
         "keystroke_p95_ms": round(_percentile(keystrokes, 95), 1),
         "peak_rss_mb": round(max(float(r["rss_mb"]) for r in runs), 1),  # type: ignore[arg-type]
+        "slowest_repaints": _slowest(runs, "repaint_ms", "repaint_keys"),
+        "slowest_keystrokes": _slowest(runs, "keystroke_ms", "keystroke_queries"),
     }
     print(json.dumps(result))
 

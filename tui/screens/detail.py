@@ -25,6 +25,8 @@ __all__ = ["DetailScreen"]
 class DetailScreen(PaperScreen):
     """A paper in full. ``[``/``]`` walk the list it was opened from; ``Esc`` goes back."""
 
+    CSS_PATH = "detail.tcss"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="detail.back"),
         Binding("left_square_bracket", "step(-1)", "Previous", id="detail.previous"),

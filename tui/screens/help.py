@@ -9,8 +9,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from ..dialogs import Dialog
 
 __all__ = ["HelpEntry", "HelpScreen"]
 
@@ -18,7 +19,7 @@ HelpEntry = tuple[str, str, str, str]
 """(section, keys, description, binding id)."""
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     """Every binding that is active where ``?`` was pressed, with its id for the keymap."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -62,7 +62,7 @@ class LibraryScreen(PaperScreen):
         super().on_mount()
         self.query_one("#library-empty").display = False
         self.query_one(PaperList).focus()
-        source, self.deck.initial_source = self.deck.initial_source, None
+        source = self.deck.take_initial_source()
         if source is not None and self.deck.library is not None:
             self._show(source, 0, self.deck.library.count())  # opened at once: no wait
         elif self.deck.library is not None:

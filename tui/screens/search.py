@@ -32,6 +32,8 @@ SYNTAX = (
 class SearchScreen(PaperScreen):
     """Type to search; ``Down`` moves into the results, ``Enter`` opens one."""
 
+    CSS_PATH = "search.tcss"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "cycle_sort", "Sort", id="search.sort"),
         Binding("escape", "leave", "Back", id="search.back"),
