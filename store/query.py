@@ -38,6 +38,8 @@ TEXT_FIELDS = ("title", "abstract")
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 _LEXEME = re.compile(r'"[^"]*"?|\S+')
 _BARE_WORD = re.compile(r"^\w[\w'\u2010\u2011-]*$")
+# A quoted phrase (left alone), or + or - starting a word.
+_PLUS_MINUS = re.compile(r'"[^"]*"|(?:^|(?<=[\s(]))([+-])(?=[^\s+-])')
 _SYNTAX = re.compile(r'[():*?~"\[\]{}^]|(?:^|\s)(?:AND|OR|NOT|ANDNOT|ANDMAYBE)(?:\s|$)')
 
 
@@ -55,6 +57,17 @@ class ParsedQuery:
     def is_everything(self) -> bool:
         """True for an empty query, which lists every paper."""
         return isinstance(self.query, wq.Every)
+
+
+def _web_operators(text: str) -> str:
+    """``-word`` as ``NOT word`` and ``+word`` as ``word`` (words are required anyway), as
+    in web search; a hyphen inside a word (self-supervised) or a phrase stays."""
+    return _PLUS_MINUS.sub(
+        lambda m: (
+            m.group(0) if m.group(0).startswith('"') else ("NOT " if m.group(1) == "-" else "")
+        ),
+        text,
+    )
 
 
 def _balanced(text: str) -> bool:
@@ -120,7 +133,7 @@ class QueryBuilder:
         fell_back = False
         try:
             parsed = (
-                self._parse(self._rewrite_compounds(body, reader), reader)
+                self._parse(self._rewrite_compounds(_web_operators(body), reader), reader)
                 if body and _balanced(body)
                 else None
             )

@@ -87,6 +87,26 @@ def test_search_basics(loaded: Library) -> None:
     assert wrong_order.notice and "No exact matches" in wrong_order.notice
 
 
+def test_minus_excludes_and_plus_requires_as_in_web_search(loaded: Library) -> None:
+    with_diffusion = set(titles(loaded.search("transformers")))
+    assert "Diffusion Transformers for Image Synthesis" in with_diffusion
+    without = set(titles(loaded.search("transformers -diffusion")))
+    assert without == with_diffusion - {"Diffusion Transformers for Image Synthesis"}
+    assert without == set(titles(loaded.search("transformers NOT diffusion")))
+    assert titles(loaded.search("+transformers -diffusion")) == titles(
+        loaded.search("transformers -diffusion")
+    )
+    everything = loaded.search("").total
+    assert loaded.search("-diffusion").total == everything - 1
+    assert loaded.search("title:(transformers -diffusion)").total == len(
+        without & set(titles(loaded.search("title:transformers")))
+    )
+    # a hyphen inside a word is part of it, and as-you-type excludes too
+    assert loaded.search("fine-tuning").total == loaded.search("finetuning").total
+    typed = loaded.search("transformers -diffusion", as_you_type=True)
+    assert "Diffusion Transformers for Image Synthesis" not in titles(typed)
+
+
 def test_empty_query_lists_everything_newest_first(loaded: Library) -> None:
     results = loaded.search("")
     assert results.total == 6 and results.sort == "date"

@@ -24,7 +24,7 @@ SortKey = Literal["relevance", "date", "upvotes", "title"]
 SORTS: tuple[SortKey, ...] = ("relevance", "date", "upvotes", "title")
 PAGE_SIZE = 50
 SYNTAX = (
-    'words ANDed · OR · NOT · "phrase" · title: org: tag: · '
+    'words ANDed · OR · NOT · -word · "phrase" · title: org: tag: · '
     "year:2024 · upvotes:>=10 · trans* · transfromer~"
 )
 
