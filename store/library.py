@@ -536,7 +536,7 @@ class Library:
         if restored:
             report.restored_entries = self._restore_entries(restored)
         if batch:
-            self._commit(batch.values())
+            self._commit_import(batch.values(), sources)
             report.new_papers = len(batch) - len(existing_ids)
             report.updated_papers = len(existing_ids)
         elif restored:
@@ -550,14 +550,15 @@ class Library:
         report = ImportReport()
         data = text.encode("utf-8")
         batch: dict[str, Paper] = {}
+        sources: list[str] = []
         with self._reading() as searcher:
             reader = searcher.reader()
             self._import_bytes(
-                data, name, year, datetime.now(UTC).year, reader, batch, [], {}, report
+                data, name, year, datetime.now(UTC).year, reader, batch, sources, {}, report
             )
             existing_before = {pid for pid in batch if searcher.document_number(id=pid) is not None}
         if batch:
-            self._commit(batch.values())
+            self._commit_import(batch.values(), sources)
             report.new_papers = len(batch) - len(existing_before)
             report.updated_papers = len(existing_before)
         return report
@@ -658,6 +659,20 @@ class Library:
             return None
         return paper_from_stored(reader.stored_fields(docnum)["data"])[0]
 
+    def _commit_import(self, papers: Iterable[Paper], sources: Sequence[str]) -> None:
+        """Commit an import's papers; if the index cannot be written (a full disk, a
+        read-only folder), the pages this import stored are removed again, so the
+        library is exactly as before and the disk space is given back."""
+        try:
+            self._commit(papers)
+        except UnwritableError:
+            with self._reading() as searcher:
+                reader = searcher.reader()
+                unindexed = [d for d in sources if reader.doc_frequency("pages", d) == 0]
+            for digest in unindexed:
+                self.pages.remove(digest)
+            raise
+
     def _commit(self, papers: Iterable[Paper]) -> None:
         entries = self.userdata.entries()
         with self._writing() as writer:
@@ -678,15 +693,16 @@ class Library:
             raise UnwritableError(describe_os_error(exc, self.paths.index_dir)) from None
         try:
             yield writer
-        except BaseException:
-            writer.cancel()
+        except BaseException as exc:
+            storage.abandon(self._ix, writer)
+            if isinstance(exc, OSError):
+                raise UnwritableError(describe_os_error(exc, self.paths.index_dir)) from None
             raise
         else:
             try:
                 writer.commit()
             except OSError as exc:
-                with contextlib.suppress(Exception):
-                    writer.cancel()
+                storage.abandon(self._ix, writer)
                 raise UnwritableError(describe_os_error(exc, self.paths.index_dir)) from None
 
     # -- the user's data ---------------------------------------------------------------

@@ -7,6 +7,7 @@ the ``.json`` is written last, so a source counts as stored only once both are c
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from collections.abc import Iterator
@@ -81,6 +82,13 @@ class PageStore:
         atomic_write_bytes(self._data_path(digest), data, create_parents=True)
         atomic_write_text(self._meta_path(digest), meta.model_dump_json(indent=1))
         return meta
+
+    def remove(self, digest: str) -> None:
+        """Forget a stored source (its description first: a half-removed source is not
+        a stored one). Errors are ignored: what stays is cleaned up by a later import."""
+        for path in (self._meta_path(digest), self._data_path(digest)):
+            with contextlib.suppress(OSError):
+                path.unlink()
 
     def meta(self, digest: str) -> StoredSource | None:
         """The stored description of a source, or None if missing or unreadable."""

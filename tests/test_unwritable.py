@@ -2,6 +2,7 @@
 
 The tests run as root here, where permission bits do not stop a write, so the failures
 are injected at the system call that would fail (``os.fsync``/``mkstemp``/``mkdir``).
+``test_real_mounts.py`` does the same on real read-only and full file systems.
 """
 
 from __future__ import annotations
