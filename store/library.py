@@ -728,7 +728,7 @@ class Library:
             if not entry.bookmarked:
                 entry.bookmarked = True
                 entry.bookmarked_at = datetime.now(UTC)
-            entry.tags = _merge_tags(entry.tags, tags)
+            entry.tags = [*entry.tags, *tags]  # cleaned and deduplicated by UserEntry
             if note is not None:
                 entry.note = note
 
@@ -753,7 +753,7 @@ class Library:
         """Replace a paper's tags."""
 
         def change(entry: UserEntry) -> None:
-            entry.tags = _merge_tags([], tags)
+            entry.tags = list(tags)
 
         return self._change_user(paper_id, change)
 
@@ -812,7 +812,7 @@ class Library:
                     entries[pid] = incoming
                     changed += 1
                 elif current != incoming:
-                    current.tags = _merge_tags(current.tags, incoming.tags)
+                    current.tags = [*current.tags, *incoming.tags]
                     current.bookmarked = current.bookmarked or incoming.bookmarked
                     current.read = current.read or incoming.read
                     current.note = current.note or incoming.note
@@ -1017,11 +1017,6 @@ def _first_id(reader: Any, paper_id: str) -> int | None:
     except TermNotFound:
         return None
     return int(docnum) if docnum is not None else None
-
-
-def _merge_tags(current: Sequence[str], extra: Sequence[str]) -> list[str]:
-    tags = dict.fromkeys(t.strip().lower() for t in [*current, *extra])
-    return [t.replace(",", " ") for t in tags if t]
 
 
 def _os_message(exc: OSError) -> str:

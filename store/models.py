@@ -6,7 +6,9 @@ from datetime import date, datetime
 from typing import Literal
 from urllib.parse import quote
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from .text import collapse_space, strip_control
 
 __all__ = [
     "FileProblem",
@@ -49,7 +51,15 @@ class Sighting(_Model):
 
 
 class UserEntry(_Model):
-    """What the user did with one paper: the data paperdeck must never lose."""
+    """What the user did with one paper: the data paperdeck must never lose.
+
+    Tags and notes are the user's own text, but they come from pastes, backups and
+    hand-edited files too: control characters (escape sequences) are dropped whenever
+    they are set, so they never reach a terminal. Tags are lower case, without commas,
+    each once.
+    """
+
+    model_config = ConfigDict(frozen=False, extra="ignore", validate_assignment=True)
 
     bookmarked: bool = False
     bookmarked_at: datetime | None = None
@@ -58,6 +68,17 @@ class UserEntry(_Model):
     read: bool = False
     read_at: datetime | None = None
     updated_at: datetime | None = None
+
+    @field_validator("tags")
+    @classmethod
+    def _clean_tags(cls, tags: list[str]) -> list[str]:
+        cleaned = (collapse_space(strip_control(t).replace(",", " ")).lower() for t in tags)
+        return list(dict.fromkeys(t for t in cleaned if t))
+
+    @field_validator("note")
+    @classmethod
+    def _clean_note(cls, note: str) -> str:
+        return strip_control(note).strip()
 
     def is_empty(self) -> bool:
         """True when the entry records nothing worth keeping."""

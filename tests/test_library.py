@@ -212,6 +212,29 @@ def test_get_by_prefix_and_missing(loaded: Library) -> None:
         loaded.get("ffffffffffff")
 
 
+def test_tags_and_notes_never_keep_control_characters(loaded: Library, tmp_path: Path) -> None:
+    """However they arrive (API, backup, a hand-edited file), tags and notes lose escape
+    sequences' control characters; tags are lower case, comma-free and unique."""
+    loaded.bookmark(TULU, tags=["Survey,RL", "\x1b[31mRed", "survey rl"], note="a\x1b]0;x\x07b")
+    paper = loaded.get(TULU)
+    assert paper.tags == ["survey rl", "[31mred"]
+    assert paper.note == "a]0;xb"
+    backup = tmp_path / "backup.json"
+    loaded.export_to(backup, "json")
+    hostile = backup.read_text(encoding="utf-8").replace("[31mred", "\\u001b[2Jevil\\u009b")
+    assert "\\u001b" in hostile
+    backup.write_text(hostile, encoding="utf-8")
+    with Library.open(tmp_path / "other") as other:
+        other.import_pages([backup])
+        assert other.get(TULU).tags == ["survey rl", "[2jevil"]
+    document = json.loads(loaded.paths.userdata_file.read_text(encoding="utf-8"))
+    for entry in document["entries"].values():
+        entry["note"] = "\x1b[2J hand-edited"
+    loaded.paths.userdata_file.write_text(json.dumps(document), encoding="utf-8")
+    loaded.userdata.refresh()
+    assert loaded.get(TULU).note == "[2J hand-edited"
+
+
 def test_bookmarks_tags_notes_read(loaded: Library) -> None:
     paper = loaded.bookmark(TULU, tags=["LLM", "post-training"], note="read [MASK] later")
     assert paper.bookmarked and paper.tags == ["llm", "post-training"]

@@ -83,9 +83,11 @@ class BookmarksScreen(PaperScreen):
         self.paper_list.set_source(source, index)
         line = Text(f"{len(papers)} bookmarks")
         line.append(" · tag: ")
-        line.append(tag or "all", style="bold")
+        name = safe(tag or "all")
+        name.stylize("bold")
+        line.append_text(name)
         if tags:
-            line.append(" (f cycles: " + ", ".join(tags) + ")")
+            line.append_text(safe(" (f cycles: " + ", ".join(tags) + ")"))
         if not papers:
             line.append("\nNo bookmarks yet: press b on any paper to bookmark it.")
         self.query_one("#bookmarks-filter", Static).update(line)
