@@ -145,6 +145,8 @@ def _scored_leaves(query: wq.Query) -> list[wq.Term] | None:
         return leaves
     if type(query) is wq.AndNot:
         return _scored_leaves(query.a)
+    if type(query) is wq.Not:
+        return []  # scores a constant: see _Context.score
     return None
 
 
@@ -190,6 +192,12 @@ class _Context:
                 return None
             excluded = self.matches(query.b)
             return {d: s for d, s in kept.items() if d not in excluded}
+        elif type(query) is wq.Not:
+            # Whoosh's inverse matcher scores 1.0 for every paper it lets through.
+            excluded = self.matches(query.query)
+            return {
+                d: 1.0 for _, _, docnums in self.per_segment for d in docnums if d not in excluded
+            }
         else:
             return None
         boost = float(query.boost)

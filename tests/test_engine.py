@@ -24,6 +24,8 @@ QUERIES = [
     "diffusion OR transformer",
     "title:network",
     "learn -vision",
+    "model NOT (vision OR video)",
+    "-vision",
     "quantiz",
     "model year:2024",
 ]
