@@ -159,8 +159,11 @@ class QueryBuilder:
         return self._bound(self._plain_parser.parse(" ".join(words)), reader)
 
     def loosen(self, words: Iterable[str], reader: Any, unfinished: str | None = None) -> wq.Query:
-        """A forgiving query for a search that found nothing: each word as prefix or fuzzy
-        (the ``unfinished`` word being typed only as a prefix: it is not misspelt yet)."""
+        """A forgiving query for a search that found nothing: each word as prefix or fuzzy.
+
+        The ``unfinished`` word being typed gets near spellings only when no title word
+        starts with it, as in :meth:`suggest` (``transf`` is on its way somewhere;
+        ``difusion`` is not, and finds the diffusion papers while the user looks)."""
         clauses: list[wq.Query] = []
         words = list(words)
         for position, word in enumerate(words):
@@ -172,7 +175,8 @@ class QueryBuilder:
                 options.append(self._expand("abstract", self._stem(folded) or folded, reader))
             # Near spellings only for words the library does not know.
             typed = last and word == unfinished
-            if len(folded) >= 4 and not typed and not self._known(folded, reader):
+            on_its_way = typed and reader.doc_frequency("title_prefix", folded[:PREFIX_MAX]) > 0
+            if len(folded) >= 4 and not on_its_way and not self._known(folded, reader):
                 options.append(self._fuzzy(folded, 2, reader))
             if options:
                 clauses.append(wq.Or(options))

@@ -159,6 +159,15 @@ def test_no_hits_retries_loosely_and_says_so(loaded: Library) -> None:
     assert results.notice and "No exact matches" in results.notice
 
 
+def test_a_misspelt_word_being_typed_finds_near_spellings(loaded: Library) -> None:
+    typed = loaded.search("difusion", as_you_type=True)
+    assert "Diffusion Transformers for Image Synthesis" in titles(typed)
+    assert typed.notice and "near-spelling" in typed.notice
+    assert typed.suggestion == "diffusion"
+    # a word on its way to a real one is not "corrected"
+    assert loaded.search("transf", as_you_type=True).notice is None
+
+
 def test_did_you_mean(loaded: Library) -> None:
     results = loaded.search("difusion")
     assert results.suggestion == "diffusion"
