@@ -94,10 +94,17 @@ async def shoot(data_dir: Path, name: str, steps: Callable[[Pilot[None]], Awaita
 
 
 def to_png(svg: Path) -> Path:
+    """Render the SVG to PNG. Textual's SVG asks for Fira Code, which cairosvg cannot
+    fetch; left to itself, fontconfig then picks a proportional font and every styled
+    run drifts away from its column. A monospace font installed here is named instead
+    (the SVG file itself is left as Textual wrote it)."""
     import cairosvg
 
     png = svg.with_suffix(".png")
-    cairosvg.svg2png(url=str(svg), write_to=str(png), output_width=1600)
+    text = svg.read_text(encoding="utf-8").replace(
+        "font-family: Fira Code, monospace", "font-family: DejaVu Sans Mono, monospace"
+    )
+    cairosvg.svg2png(bytestring=text.encode("utf-8"), write_to=str(png), output_width=1600)
     return png
 
 
