@@ -516,3 +516,21 @@ async def test_full_collections_wait_for_a_pause(data_dir: Path) -> None:
         assert gc.get_count()[2] == 0
     assert gc.get_threshold() == before
     assert gc.get_freeze_count() == 0
+
+
+def test_collectors_of_several_apps_restore_python_s_settings_once() -> None:
+    """Tests run several apps in one process: the thresholds Python had come back when
+    the last collector stops, not those a second one saw while the first ran."""
+    import gc
+
+    from tui.idle_gc import IdleCollector
+
+    before = gc.get_threshold()
+    first, second = IdleCollector(), IdleCollector()
+    first.start()
+    second.start()
+    first.stop()
+    assert gc.get_threshold()[2] == IdleCollector.NO_AUTOMATIC_FULL  # second still runs
+    second.stop()
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0

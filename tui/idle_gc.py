@@ -18,6 +18,11 @@ import time
 
 __all__ = ["IdleCollector"]
 
+# Collectors running in this process (tests run several apps in one), and Python's own
+# thresholds from before the first one started: the last one to stop restores them.
+_running = 0
+_saved_thresholds = gc.get_threshold()
+
 
 class IdleCollector:
     """Runs full collections between key presses (``start`` ... ``stop``)."""
@@ -32,26 +37,31 @@ class IdleCollector:
         self.last_input = time.monotonic()
         self.last_collect = time.monotonic()
         self.collections = 0
-        self._thresholds = gc.get_threshold()
         self._running = False
 
     def start(self) -> None:
         """Freeze what is alive now and take over full collections."""
+        global _running, _saved_thresholds
         if self._running:
             return
         self._running = True
-        self._thresholds = gc.get_threshold()
+        if _running == 0:
+            _saved_thresholds = gc.get_threshold()
+        _running += 1
         gc.freeze()
-        young, middle, _ = self._thresholds
+        young, middle, _ = _saved_thresholds
         gc.set_threshold(young, middle, self.NO_AUTOMATIC_FULL)
 
     def stop(self) -> None:
         """Give collection back to Python (the app is closing)."""
+        global _running
         if not self._running:
             return
         self._running = False
-        gc.unfreeze()
-        gc.set_threshold(*self._thresholds)
+        _running -= 1
+        if _running == 0:
+            gc.unfreeze()
+            gc.set_threshold(*_saved_thresholds)
 
     def touch(self) -> None:
         """Input arrived: hold collections off for a moment."""
