@@ -190,8 +190,7 @@ class PaperList(ScrollView, can_focus=True):
         if source is not self.source:
             return  # a newer source replaced it: drop the stale rows
         self._loading = None
-        self._lines.clear()
-        self.refresh()
+        self.refresh()  # rows drawn as "…" were never cached: they are drawn anew
         self._announce()
         self._prefetch()
 
