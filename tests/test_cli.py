@@ -165,3 +165,15 @@ def test_reindex_after_a_rebuild_on_open_does_not_rebuild_twice(
     code, out, err = run(capsys, data_dir, "reindex")
     assert code == 0 and "reindexed 6 papers" in out and "rebuilt" in err
     assert len(rebuilds) == 1
+
+
+def test_search_minus_word_excludes_on_the_command_line(
+    capsys: pytest.CaptureFixture[str], data_dir: Path
+) -> None:
+    run(capsys, data_dir, "import", str(FIXTURES))
+    code, out, err = run(capsys, data_dir, "search", "transformers", "-diffusion", "--json")
+    assert code == 0, err
+    found = [hit["paper"]["title"] for hit in json.loads(out)["hits"]]
+    assert found and "Diffusion Transformers for Image Synthesis" not in found
+    code, out, _ = run(capsys, data_dir, "search", "transformers", "--json")
+    assert "Diffusion Transformers for Image Synthesis" in out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from importlib.metadata import PackageNotFoundError, version
@@ -49,6 +50,7 @@ COMMANDS = (
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
+_EXCLUSION = re.compile(r"^-[^\W\d_][\w-]*$")  # -vision, not -5 or --json
 
 
 def _version() -> str:
@@ -100,9 +102,10 @@ def build_parser() -> argparse.ArgumentParser:
         "search",
         help="search the library",
         description=(
-            "Search titles, abstracts and organisations. Words are ANDed; also OR, NOT, "
-            '"phrases", title:/abstract:/org:/tag: prefixes, year:2024, upvotes:>=10, '
-            "prefix trans*, fuzzy transfromer~. An empty query lists every paper."
+            "Search titles, abstracts and organisations. Words are ANDed; also OR, NOT "
+            '(or -word), "phrases", title:/abstract:/org:/tag: prefixes, year:2024, '
+            "upvotes:>=10, prefix trans*, fuzzy transfromer~. An empty query lists every "
+            "paper. Example: paperdeck search transformers -vision"
         ),
     )
     p.add_argument("query", nargs="*", help="the query (several words are joined)")
@@ -206,6 +209,22 @@ def _wants_app(argv: Sequence[str]) -> bool:
     return True
 
 
+def _exclusions_as_words(args: list[str]) -> list[str]:
+    """``search transformers -vision``: a ``-word`` after ``search`` is part of the query
+    (excluding the word), not an unknown option; the search's own options still work."""
+    if "search" not in args:
+        return args
+    at = args.index("search")
+    options = {"-h", "--help"}
+    return [
+        *args[: at + 1],
+        *(
+            f"NOT {arg[1:]}" if _EXCLUSION.match(arg) and arg not in options else arg
+            for arg in args[at + 1 :]
+        ),
+    ]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``paperdeck`` console script."""
     args_list = list(sys.argv[1:] if argv is None else argv)
@@ -213,7 +232,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if _wants_app(args_list):
             args = build_open_parser().parse_args(args_list)
             return _open_app(args)
-        args = build_parser().parse_args(args_list)
+        args = build_parser().parse_args(_exclusions_as_words(args_list))
         if args.command is None:
             return _open_app(args)
         handler = HANDLERS[args.command]
