@@ -76,34 +76,27 @@ async def _tour(
         assert not any(raw in svg for raw in RAW)
 
 
-def _check(tmp_path_factory: pytest.TempPathFactory, papers, tags, note) -> None:  # type: ignore[no-untyped-def]
-    asyncio.run(_tour(tmp_path_factory.mktemp("screens"), papers, tags, note))
-
-
 COMMON = {
     "deadline": None,
     "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 }
 
 
-@settings(max_examples=8, **COMMON)  # type: ignore[arg-type]
-@given(papers_strategy, tags_strategy, field_text)
-def test_generated_hostile_papers_on_every_screen(
-    tmp_path_factory: pytest.TempPathFactory,
-    papers: list[tuple[str, str, str | None]],
-    tags: list[str],
-    note: str,
-) -> None:
-    _check(tmp_path_factory, papers, tags, note)
+def _tour_test(examples: int):  # type: ignore[no-untyped-def]
+    """The test, with ``examples`` generated libraries."""
+
+    @settings(max_examples=examples, **COMMON)  # type: ignore[arg-type]
+    @given(papers_strategy, tags_strategy, field_text)
+    def test(
+        tmp_path_factory: pytest.TempPathFactory,
+        papers: list[tuple[str, str, str | None]],
+        tags: list[str],
+        note: str,
+    ) -> None:
+        asyncio.run(_tour(tmp_path_factory.mktemp("screens"), papers, tags, note))
+
+    return test
 
 
-@pytest.mark.slow
-@settings(max_examples=60, **COMMON)  # type: ignore[arg-type]
-@given(papers_strategy, tags_strategy, field_text)
-def test_generated_hostile_papers_on_every_screen_long(
-    tmp_path_factory: pytest.TempPathFactory,
-    papers: list[tuple[str, str, str | None]],
-    tags: list[str],
-    note: str,
-) -> None:
-    _check(tmp_path_factory, papers, tags, note)
+test_generated_hostile_papers_on_every_screen = _tour_test(8)
+test_generated_hostile_papers_on_every_screen_long = pytest.mark.slow(_tour_test(60))
