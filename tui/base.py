@@ -11,10 +11,12 @@ from textual.worker import Worker
 
 from store import Paper, StoreError
 
+from .paper_list import PaperList
+
 if TYPE_CHECKING:
     from .app import PaperdeckApp
 
-__all__ = ["PaperScreen"]
+__all__ = ["ListScreen", "PaperScreen"]
 
 
 class PaperScreen(Screen[None]):
@@ -86,3 +88,30 @@ class PaperScreen(Screen[None]):
             self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
             return
         self.app.call_from_thread(self.deck.broadcast_paper, paper)
+
+
+class ListScreen(PaperScreen):
+    """A screen built around one list of papers (``LIST_ID``): its cursor's paper is the
+    current paper, ``Enter`` opens it, and a changed paper is redrawn in place."""
+
+    LIST_ID: ClassVar[str]
+
+    @property
+    def paper_list(self) -> PaperList:
+        """The screen's list."""
+        return self.query_one(f"#{self.LIST_ID}", PaperList)
+
+    def current_paper(self) -> Paper | None:
+        return self.paper_list.current
+
+    def current_id(self) -> str | None:
+        """The id of the paper under the cursor (to keep it there across reloads)."""
+        paper = self.paper_list.current
+        return paper.id if paper else None
+
+    def paper_changed(self, paper: Paper) -> None:
+        self.paper_list.update_paper(paper)
+
+    def on_paper_list_selected(self, event: PaperList.Selected) -> None:
+        if event.paper_list is self.paper_list:
+            self.deck.open_detail(event.paper, origin=self.paper_list)

@@ -13,7 +13,7 @@ from textual.widgets import Footer, Static
 
 from store import Paper, StoreError
 
-from ..base import PaperScreen
+from ..base import ListScreen
 from ..dialogs import ConfirmDialog, ExportChoice, ExportDialog, TextDialog
 from ..paper_list import PaperList
 from ..render import safe
@@ -22,8 +22,10 @@ from ..sources import Row, StaticSource
 __all__ = ["BookmarksScreen"]
 
 
-class BookmarksScreen(PaperScreen):
+class BookmarksScreen(ListScreen):
     """``t`` tags, ``n`` note, ``f`` next tag filter, ``e`` export."""
+
+    LIST_ID = "bookmarks-list"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("t", "edit_tags", "Tags", id="bookmarks.tags"),
@@ -52,17 +54,10 @@ class BookmarksScreen(PaperScreen):
     def on_screen_resume(self) -> None:
         self.library_changed()
 
-    @property
-    def paper_list(self) -> PaperList:
-        return self.query_one("#bookmarks-list", PaperList)
-
-    def current_paper(self) -> Paper | None:
-        return self.paper_list.current
-
     # -- loading -----------------------------------------------------------------------
 
     def library_changed(self) -> None:
-        self._reload(self.paper_list.current.id if self.paper_list.current else None)
+        self._reload(self.current_id())
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="bookmarks")
     def _reload(self, keep: str | None) -> None:
@@ -105,10 +100,6 @@ class BookmarksScreen(PaperScreen):
     @on(PaperList.Highlighted, "#bookmarks-list")
     def highlighted(self, event: PaperList.Highlighted) -> None:
         self._preview(event.paper)
-
-    @on(PaperList.Selected, "#bookmarks-list")
-    def open_paper(self, event: PaperList.Selected) -> None:
-        self.deck.open_detail(event.paper, origin=self.paper_list)
 
     def paper_changed(self, paper: Paper) -> None:
         self.library_changed()

@@ -5,15 +5,13 @@ from __future__ import annotations
 from typing import ClassVar, Literal
 
 from rich.text import Text
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Footer, Static
 
-from store import Paper
-
-from ..base import PaperScreen
+from ..base import ListScreen
 from ..paper_list import PaperList
 from ..render import safe
 from ..sources import ListingSource
@@ -36,8 +34,10 @@ right here: paperdeck imports it.
 Press ? for the keys, q to quit."""
 
 
-class LibraryScreen(PaperScreen):
+class LibraryScreen(ListScreen):
     """All papers: ``s`` cycles the sort, ``u`` unread only, ``f`` bookmarked only."""
+
+    LIST_ID = "library-list"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "cycle_sort", "Sort", id="library.sort"),
@@ -68,17 +68,10 @@ class LibraryScreen(PaperScreen):
         elif self.deck.library is not None:
             self.library_changed()
 
-    @property
-    def paper_list(self) -> PaperList:
-        return self.query_one("#library-list", PaperList)
-
-    def current_paper(self) -> Paper | None:
-        return self.paper_list.current
-
     # -- loading -----------------------------------------------------------------------
 
     def library_changed(self) -> None:
-        self._reload(keep=self.paper_list.current.id if self.paper_list.current else None)
+        self._reload(keep=self.current_id())
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="library-listing")
     def _reload(self, keep: str | None = None) -> None:
@@ -132,10 +125,3 @@ class LibraryScreen(PaperScreen):
     def action_filter(self, name: str) -> None:
         self.filter = "all" if self.filter == name else name
         self.library_changed()
-
-    @on(PaperList.Selected, "#library-list")
-    def open_paper(self, event: PaperList.Selected) -> None:
-        self.deck.open_detail(event.paper, origin=self.paper_list)
-
-    def paper_changed(self, paper: Paper) -> None:
-        self.paper_list.update_paper(paper)

@@ -13,7 +13,7 @@ from textual.widgets import Footer, Input, Static
 
 from store import Paper, Results
 
-from ..base import PaperScreen
+from ..base import ListScreen
 from ..paper_list import PaperList
 from ..render import safe, spans_text
 from ..sources import Row, StaticSource
@@ -29,8 +29,10 @@ SYNTAX = (
 )
 
 
-class SearchScreen(PaperScreen):
+class SearchScreen(ListScreen):
     """Type to search; ``Down`` moves into the results, ``Enter`` opens one."""
+
+    LIST_ID = "search-results"
 
     CSS_PATH = "search.tcss"
 
@@ -62,13 +64,6 @@ class SearchScreen(PaperScreen):
         super().on_mount()
         self.query_one(Input).focus()
         self.run_search("")
-
-    @property
-    def paper_list(self) -> PaperList:
-        return self.query_one("#search-results", PaperList)
-
-    def current_paper(self) -> Paper | None:
-        return self.paper_list.current
 
     def focus_input(self) -> None:
         """Put the cursor in the query box."""
@@ -131,10 +126,6 @@ class SearchScreen(PaperScreen):
     def highlighted(self, event: PaperList.Highlighted) -> None:
         self._preview(event.paper)
 
-    @on(PaperList.Selected, "#search-results")
-    def open_paper(self, event: PaperList.Selected) -> None:
-        self.deck.open_detail(event.paper, origin=self.paper_list)
-
     @on(Input.Submitted, "#search-input")
     def submitted(self) -> None:
         if len(self.paper_list.source):
@@ -160,9 +151,6 @@ class SearchScreen(PaperScreen):
             self.focus_input()
         else:
             self.deck.switch_mode("library")
-
-    def paper_changed(self, paper: Paper) -> None:
-        self.paper_list.update_paper(paper)
 
     def library_changed(self) -> None:
         self.run_search(self.query_one(Input).value)
