@@ -19,22 +19,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from textual.pilot import Pilot  # noqa: E402
-from textual.widgets import Input  # noqa: E402
 
 from store import Library  # noqa: E402
+from tests.pictures import hold_still, until_library_loaded  # noqa: E402
 from tui.app import PaperdeckApp  # noqa: E402
 from tui.config import Config  # noqa: E402
-from tui.screens.library import LibraryScreen  # noqa: E402
 
 OUT = ROOT / "screenshots"
 SIZE = (120, 36)
-
-
-async def _wait_loaded(pilot: Pilot[None]) -> None:
-    for _ in range(500):
-        if isinstance(pilot.app.screen, LibraryScreen) and pilot.app.screen.loaded:
-            return
-        await pilot.pause(0.02)
 
 
 async def _library(pilot: Pilot[None]) -> None:
@@ -81,13 +73,9 @@ SHOTS: dict[str, Callable[[Pilot[None]], Awaitable[None]]] = {
 async def shoot(data_dir: Path, name: str, steps: Callable[[Pilot[None]], Awaitable[None]]) -> Path:
     app = PaperdeckApp(data_dir, config=Config())
     async with app.run_test(size=SIZE) as pilot:
-        await _wait_loaded(pilot)
+        await until_library_loaded(pilot)
         await steps(pilot)
-        for box in app.screen.query(Input):
-            box.cursor_blink = False
-        await pilot.pause(0.4)
-        app.clear_notifications()
-        await pilot.pause()
+        await hold_still(pilot, settle=0.4)
         svg = OUT / f"{name}.svg"
         app.save_screenshot(filename=svg.name, path=str(OUT))
     return svg

@@ -11,15 +11,14 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input
 
 from store import Library
 from store.records import paper_id
 from tui.app import PaperdeckApp
 from tui.config import Config
-from tui.screens.library import LibraryScreen
 
 from .conftest import FIXTURES
+from .pictures import hold_still, until_library_loaded
 
 SIZE = (120, 36)
 
@@ -44,18 +43,10 @@ def ready(
     then: Callable[[Pilot[None]], Awaitable[None]] | None = None,
 ) -> Callable[..., Awaitable[None]]:
     async def run_before(pilot: Pilot[None]) -> None:
-        app = pilot.app
-        for _ in range(200):
-            if isinstance(app.screen, LibraryScreen) and app.screen.loaded:
-                break
-            await pilot.pause(0.02)
+        await until_library_loaded(pilot, tries=200)
         if then is not None:
             await then(pilot)
-        for box in app.screen.query(Input):
-            box.cursor_blink = False
-        await pilot.pause(0.3)
-        app.clear_notifications()
-        await pilot.pause()
+        await hold_still(pilot)
 
     return run_before
 
