@@ -134,7 +134,8 @@ class Library:
         """
         library = cls(Path(root) if root is not None else default_data_dir())
         try:
-            ready = library._open_index(repair=False)
+            # A damaged user-data file is recovered (moved aside, the user told) by open().
+            ready = not library.userdata.is_damaged() and library._open_index(repair=False)
         except Exception:
             ready = False
         if not ready:

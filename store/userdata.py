@@ -86,6 +86,11 @@ class UserData:
         """The entry for one paper, if any."""
         return self.entries().get(paper_id)
 
+    def is_damaged(self) -> bool:
+        """True when the file cannot be read as it is. Only reads: recovering it (moving
+        it aside, with a notice) is left to the next :meth:`refresh`."""
+        return self._try_read(self._current_stamp()) is not None
+
     def refresh(self) -> None:
         """Re-read the file if another process changed it since the last read."""
         if self._current_stamp() != self._stamp:

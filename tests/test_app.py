@@ -534,3 +534,26 @@ def test_collectors_of_several_apps_restore_python_s_settings_once() -> None:
     second.stop()
     assert gc.get_threshold() == before
     assert gc.get_freeze_count() == 0
+
+
+async def test_a_damaged_bookmarks_file_is_told_at_start(data_dir: Path) -> None:
+    """The fast first-frame open only reads: a damaged user-data file is left to the full
+    open, which keeps it aside, uses the last good copy and says so."""
+    tulu = paper_id("TÜLU 3: Pushing Frontiers in Open Language Model Post-Training")
+    with Library.open(data_dir) as library:
+        library.bookmark(tulu, note="first")
+        library.set_note(tulu, "second")  # the backup holds the first version
+    userdata = data_dir / "userdata.json"
+    userdata.write_text("{garbage", encoding="utf-8")
+    assert Library.open_if_ready(data_dir) is None
+    assert userdata.read_text(encoding="utf-8") == "{garbage"  # untouched by that look
+    app = make_app(data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, loaded(app, 6))
+        await wait_for(
+            pilot,
+            lambda: any("bookmarks file was damaged" in str(n.message) for n in app._notifications),
+        )
+    assert list(data_dir.glob("userdata.json.corrupt-*"))
+    with Library.open(data_dir) as library:
+        assert library.get(tulu).note == "first"

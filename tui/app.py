@@ -118,6 +118,7 @@ class PaperdeckApp(App[None]):
         source.load(0, self.size.height, exact=True)  # one screen of rows, no more
         self.library = library
         self._initial_source = source
+        self._show_notices(library)
 
     @work(thread=True, exit_on_error=False, group="open-library")
     def _open_library(self) -> None:
@@ -133,9 +134,13 @@ class PaperdeckApp(App[None]):
 
     def _library_opened(self, library: Library) -> None:
         self.library = library
+        self._show_notices(library)
+        self.broadcast_library()
+
+    def _show_notices(self, library: Library) -> None:
+        """What opening the library repaired or recovered, told to the user."""
         for notice in library.notices + library.userdata.notices:
             self.notify(notice, severity="warning", markup=False, timeout=10)
-        self.broadcast_library()
 
     def _progress(self, done: int, total: int, name: str) -> None:
         self.call_from_thread(self._show_progress, done, total, name)
