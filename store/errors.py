@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-__all__ = ["LibraryBusyError", "NotFoundError", "PageError", "StoreError", "UnwritableError"]
+__all__ = [
+    "BackupError",
+    "ConflictError",
+    "IndexDamagedError",
+    "LibraryBusyError",
+    "NotFoundError",
+    "PageError",
+    "StoreError",
+    "UnwritableError",
+]
 
 
 class StoreError(Exception):
@@ -13,8 +22,12 @@ class PageError(StoreError):
     """A file is not a usable saved papers page."""
 
 
+class BackupError(PageError):
+    """A paperdeck backup was refused before it touched anything."""
+
+
 class NotFoundError(StoreError):
-    """No paper has that id."""
+    """No paper has that id (or a prefix matches several)."""
 
 
 class LibraryBusyError(StoreError):
@@ -23,3 +36,15 @@ class LibraryBusyError(StoreError):
 
 class UnwritableError(StoreError):
     """A file or folder could not be written (permissions, full disk, missing folder)."""
+
+
+class IndexDamagedError(StoreError):
+    """The index is damaged and could not be rebuilt from the stored sources."""
+
+
+class ConflictError(StoreError):
+    """The value changed since it was read (another paperdeck wrote it meanwhile)."""
+
+    def __init__(self, message: str, current: str) -> None:
+        super().__init__(message)
+        self.current = current
