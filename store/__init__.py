@@ -70,7 +70,34 @@ _WHERE = {
     "Progress": "progress",
 }
 
-__all__ = sorted(_WHERE)
+__all__ = [
+    "DATA_DIR_ENV",
+    "FORMATS",
+    "BackupError",
+    "ConflictError",
+    "ExportFormat",
+    "FileProblem",
+    "ImportReport",
+    "IndexDamagedError",
+    "Library",
+    "LibraryBusyError",
+    "LibraryInfo",
+    "Listing",
+    "NotFoundError",
+    "PageError",
+    "Paper",
+    "Progress",
+    "Results",
+    "SearchHit",
+    "Sighting",
+    "SortKey",
+    "StoreError",
+    "UnwritableError",
+    "UserEntry",
+    "default_data_dir",
+    "export_papers",
+    "write_export",
+]
 
 
 def __getattr__(name: str) -> Any:

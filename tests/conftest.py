@@ -1,4 +1,4 @@
-"""Shared fixtures: small hand-written pages, a fresh library per test, the seed pages."""
+"""Shared fixtures: a fresh library per test, the fixture pages imported, the seed pages."""
 
 from __future__ import annotations
 
@@ -9,25 +9,7 @@ from pathlib import Path
 import pytest
 
 from store import Library
-
-FIXTURES = Path(__file__).parent / "fixtures"
-SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
-
-HEADER = (
-    "new\n\nGet trending papers in your email inbox!\n\nSubscribe\n\n"
-    "byAK and the research community\n\n{date}\n\n"
-)
-
-
-def make_page(papers: list[tuple[str, str] | tuple[str, str, str]], date: str = "Mar 11") -> str:
-    """A page in the saved format: (title, abstract[, metadata block]) per paper."""
-    body = []
-    for paper in papers:
-        body.append(paper[0])
-        body.append(paper[1])
-        if len(paper) == 3:
-            body.append(paper[2])
-    return HEADER.format(date=date) + "\n\n".join(body) + "\n"
+from tests.helpers import FIXTURES, SEEDS
 
 
 @pytest.fixture(autouse=True)
@@ -58,14 +40,6 @@ def seeds() -> Path:
     if not SEEDS.is_dir() or not any(SEEDS.glob("*.txt")):
         pytest.skip("../shared/seeds is not present")
     return SEEDS
-
-
-def write(path: Path, text: str | bytes) -> Path:
-    if isinstance(text, str):
-        path.write_text(text, encoding="utf-8")
-    else:
-        path.write_bytes(text)
-    return path
 
 
 os.environ.setdefault("HYPOTHESIS_PROFILE", "default")

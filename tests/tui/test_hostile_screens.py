@@ -18,10 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from store import Library
-
-from .conftest import make_page, write
-from .test_app import SIZE, loaded, make_app, wait_for
-from .test_hostile import META, field_text
+from tests.helpers import make_page, write
+from tests.system.test_hostile import META, field_text
+from tests.tui.test_app import SIZE, loaded, make_app, wait_for
 
 RAW = ("\x1b", "\x07", "\x9b", "\x00")
 papers_strategy = st.lists(

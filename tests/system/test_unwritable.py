@@ -16,9 +16,8 @@ import pytest
 
 from store import Library, UnwritableError
 from store.records import paper_id
+from tests.helpers import FIXTURES, make_page, write
 from tui.cli import main
-
-from .conftest import FIXTURES, make_page, write
 
 TULU = paper_id("TÜLU 3: Pushing Frontiers in Open Language Model Post-Training")
 

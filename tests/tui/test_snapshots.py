@@ -1,6 +1,6 @@
 """Snapshot tests: each screen at 120x36 on the fixture library (pytest-textual-snapshot).
 
-Update the pictures after an intended change with ``uv run pytest tests/test_snapshots.py
+Update the pictures after an intended change with ``uv run pytest tests/tui/test_snapshots.py
 --snapshot-update`` and look at them in the report before committing.
 """
 
@@ -14,11 +14,10 @@ from textual.pilot import Pilot
 
 from store import Library
 from store.records import paper_id
+from tests.helpers import FIXTURES
+from tests.pictures import hold_still, until_library_loaded
 from tui.app import PaperdeckApp
 from tui.config import Config
-
-from .conftest import FIXTURES
-from .pictures import hold_still, until_library_loaded
 
 SIZE = (120, 36)
 

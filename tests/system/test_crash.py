@@ -17,11 +17,10 @@ from store.pages import decode_page, parse_page
 from store.records import observations_from_page
 from store.schema import build_schema
 from store.storage import open_index
+from tests.benchmarks.synthetic import generate_pages
+from tests.helpers import FIXTURES
 
-from .benchmarks.synthetic import generate_pages
-from .conftest import FIXTURES
-
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _page_papers(library: Library) -> dict[str, set[str]]:

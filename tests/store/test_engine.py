@@ -15,7 +15,7 @@ from whoosh.searching import Searcher
 from store import Library
 from store.engine import _leaf_postings
 from tests.benchmarks.synthetic import generate_pages
-from tests.conftest import make_page
+from tests.helpers import make_page
 
 QUERIES = [
     "model",

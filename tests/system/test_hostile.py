@@ -11,9 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from store import Library
+from tests.helpers import FIXTURES, make_page, write
 from tui.cli import main
-
-from .conftest import FIXTURES, make_page, write
 
 ESCAPES = ["\x1b[31m", "\x1b]0;title\x07", "\x1b[2J", "\x9b1m", "\x00", "\u202e"]
 MARKUP = ["[bold]", "[/]", "[link=x]", "[MASK]", "[[", "]]", "\\[x]", "[/bold]"]

@@ -3,9 +3,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import FIXTURES, make_page, write
 from tui.cli import main
-
-from .conftest import FIXTURES, make_page, write
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from textual.widgets import Input, OptionList, Static
 
 from store import Library
 from store.records import paper_id
+from tests.helpers import FIXTURES, make_page, write
 from tui.app import PaperdeckApp
 from tui.config import Config, load_config
 from tui.dialogs import ConfirmDialog, ExportDialog, TextDialog
@@ -20,8 +21,6 @@ from tui.screens.detail import DetailScreen
 from tui.screens.help import HelpScreen
 from tui.screens.library import LibraryScreen
 from tui.screens.search import SearchScreen
-
-from .conftest import FIXTURES, make_page, write
 
 SIZE = (120, 36)
 DIFFUSION = "Diffusion Transformers for Image Synthesis"
@@ -470,7 +469,7 @@ async def test_random_search_input_never_crashes(data_dir: Path) -> None:
 async def test_rows_are_read_ahead_so_keys_do_not_wait(tmp_path: Path) -> None:
     """Beyond the first screen, the rows below, and the last screen (``G``), are read in
     the background without a key; ``G`` then shows the oldest paper at once."""
-    from .benchmarks.synthetic import generate_pages
+    from tests.benchmarks.synthetic import generate_pages
 
     root = tmp_path / "lib"
     with Library.open(root) as library:

@@ -8,8 +8,7 @@ from hypothesis import strategies as st
 
 from store import Library, LibraryBusyError, NotFoundError
 from store.records import paper_id
-
-from .conftest import FIXTURES, make_page, write
+from tests.helpers import FIXTURES, make_page, write
 
 TULU = paper_id("TÜLU 3: Pushing Frontiers in Open Language Model Post-Training")
 

@@ -7,10 +7,9 @@ import sys
 from pathlib import Path
 
 from store import Library
+from tests.helpers import FIXTURES
 
-from .conftest import FIXTURES
-
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 BOOKMARKER = """
 import sys
@@ -27,7 +26,7 @@ print("done")
 def test_parallel_bookmarks_from_two_processes_are_all_kept(tmp_path: Path) -> None:
     data_dir = tmp_path / "lib"
     pages = tmp_path / "pages"
-    from .benchmarks.synthetic import generate_pages
+    from tests.benchmarks.synthetic import generate_pages
 
     generate_pages(pages, 120, per_page=60, seed=3)
     with Library.open(data_dir) as library:
@@ -60,7 +59,7 @@ def test_parallel_bookmarks_from_two_processes_are_all_kept(tmp_path: Path) -> N
 def test_reader_works_while_another_process_imports(tmp_path: Path) -> None:
     data_dir = tmp_path / "lib"
     pages = tmp_path / "pages"
-    from .benchmarks.synthetic import generate_pages
+    from tests.benchmarks.synthetic import generate_pages
 
     generate_pages(pages, 600, per_page=60, seed=4)
     with Library.open(data_dir) as library:
@@ -94,13 +93,12 @@ async def test_two_apps_and_a_command_line_import_at_once(tmp_path: Path) -> Non
     from textual import events
     from textual.widgets import Input
 
+    from tests.benchmarks.synthetic import generate_pages
+    from tests.helpers import make_page
+    from tests.tui.test_app import SIZE, loaded, make_app, searched, wait_for
     from tui.dialogs import TextDialog
     from tui.screens.bookmarks import BookmarksScreen
     from tui.screens.search import SearchScreen
-
-    from .benchmarks.synthetic import generate_pages
-    from .conftest import make_page
-    from .test_app import SIZE, loaded, make_app, searched, wait_for
 
     data_dir = tmp_path / "lib"
     with Library.open(data_dir) as library:

@@ -18,12 +18,11 @@ import pytest
 
 from store import Library
 from store.records import paper_id
-
-from .benchmarks.synthetic import generate_pages
-from .conftest import FIXTURES, write
+from tests.benchmarks.synthetic import generate_pages
+from tests.helpers import FIXTURES, write
 
 TULU = paper_id("TÜLU 3: Pushing Frontiers in Open Language Model Post-Training")
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _mount(*args: str) -> bool:
@@ -158,12 +157,11 @@ def test_full_file_system(tmpfs: Callable[[str], Path], tmp_path: Path) -> None:
 async def test_reader_on_a_read_only_file_system(tmpfs: Callable[[str], Path]) -> None:
     """The app opens a read-only library, lists and searches it; a bookmark is refused
     with a notification naming the reason, and the list is unchanged."""
+    from tests.tui.test_app import SIZE, searched, wait_for
     from tui.app import PaperdeckApp
     from tui.config import Config
     from tui.paper_list import PaperList
     from tui.screens.library import LibraryScreen
-
-    from .test_app import SIZE, searched, wait_for
 
     point = tmpfs("32m")
     data = point / "lib"

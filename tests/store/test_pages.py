@@ -8,8 +8,7 @@ from hypothesis import strategies as st
 
 from store.errors import PageError
 from store.pages import decode_page, parse_page
-
-from .conftest import FIXTURES, make_page
+from tests.helpers import FIXTURES, make_page
 
 
 def parse(text: str, **kwargs: int) -> object:

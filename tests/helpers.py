@@ -1,0 +1,33 @@
+"""What many tests share: the fixture pages, a page writer, the seed folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
+
+HEADER = (
+    "new\n\nGet trending papers in your email inbox!\n\nSubscribe\n\n"
+    "byAK and the research community\n\n{date}\n\n"
+)
+
+
+def make_page(papers: list[tuple[str, str] | tuple[str, str, str]], date: str = "Mar 11") -> str:
+    """A page in the saved format: (title, abstract[, metadata block]) per paper."""
+    body = []
+    for paper in papers:
+        body.append(paper[0])
+        body.append(paper[1])
+        if len(paper) == 3:
+            body.append(paper[2])
+    return HEADER.format(date=date) + "\n\n".join(body) + "\n"
+
+
+def write(path: Path, text: str | bytes) -> Path:
+    """Write ``text`` (UTF-8) or bytes to ``path``; returns the path."""
+    if isinstance(text, str):
+        path.write_text(text, encoding="utf-8")
+    else:
+        path.write_bytes(text)
+    return path
