@@ -1,110 +1,137 @@
-"""Export papers as BibTeX, RIS, Markdown, CSV or JSON (the JSON is a restorable backup)."""
+"""Export papers as BibTeX, RIS, Markdown, CSV or JSON (the JSON is a restorable backup).
+
+Every format is written paper by paper to a text stream, so an export of the whole
+library holds one paper in memory at a time, at any size.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
-import json
+import os
 import re
-from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+import stat
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any, TextIO
 
-from .atomic import atomic_write_text
+from .atomic import atomic_writer, describe_os_error
+from .backup import write_backup
 from .errors import UnwritableError
+from .formats import EXTENSIONS, FORMATS, ExportFormat
 from .models import Paper, UserEntry
 from .text import fold
 
 __all__ = [
-    "BACKUP_FORMAT",
-    "FORMATS",
-    "ExportFormat",
-    "backup_document",
+    "cite_key",
     "default_filename",
     "export_papers",
+    "resolve_target",
     "write_export",
+    "write_papers",
 ]
 
-ExportFormat = Literal["bibtex", "ris", "markdown", "csv", "json"]
-FORMATS: tuple[str, ...] = get_args(ExportFormat)
-BACKUP_FORMAT = "paperdeck-backup"
-_EXTENSIONS = {"bibtex": "bib", "ris": "ris", "markdown": "md", "csv": "csv", "json": "json"}
 _STOP = {"a", "an", "the", "on", "of", "for", "and", "to", "in", "with", "is", "are", "towards"}
 
 
 def default_filename(fmt: ExportFormat) -> str:
     """``paperdeck-bookmarks-YYYY-MM-DD.<ext>``."""
-    return f"paperdeck-bookmarks-{datetime.now().date().isoformat()}.{_EXTENSIONS[fmt]}"
+    return f"paperdeck-bookmarks-{datetime.now().date().isoformat()}.{EXTENSIONS[fmt]}"
 
 
-def backup_document(papers: Sequence[Paper], entries: Mapping[str, UserEntry]) -> dict[str, Any]:
-    """The JSON backup of ``papers``: full records and the user's data, restorable by import."""
-    return {
-        "format": BACKUP_FORMAT,
-        "version": 1,
-        "exported_at": datetime.now(UTC).isoformat(),
-        "papers": [p.model_dump(mode="json") for p in papers],
-        "entries": {p.id: entries[p.id].model_dump(mode="json") for p in papers if p.id in entries},
-    }
+def write_papers(
+    papers: Iterable[Paper],
+    fmt: ExportFormat,
+    out: TextIO,
+    entries: Mapping[str, UserEntry] | None = None,
+) -> int:
+    """Write ``papers`` to ``out`` in ``fmt``, one at a time; returns how many.
+    ``entries`` (the user's data) feeds the JSON backup."""
+    if fmt == "json":
+        return write_backup(papers, entries or {}, out)
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    chunks = {"bibtex": _bibtex, "ris": _ris, "markdown": _markdown, "csv": _csv}[fmt]
+    counted = 0
+
+    def counting() -> Iterator[Paper]:
+        nonlocal counted
+        for paper in papers:
+            counted += 1
+            yield paper
+
+    for chunk in chunks(counting()):
+        out.write(chunk)
+    return counted
 
 
 def export_papers(
-    papers: Sequence[Paper], fmt: ExportFormat, entries: Mapping[str, UserEntry] | None = None
+    papers: Iterable[Paper], fmt: ExportFormat, entries: Mapping[str, UserEntry] | None = None
 ) -> str:
-    """Render ``papers`` in ``fmt``. ``entries`` (the user's data) feeds the JSON backup."""
-    if fmt == "bibtex":
-        return _bibtex(papers)
-    if fmt == "ris":
-        return _ris(papers)
-    if fmt == "markdown":
-        return _markdown(papers)
-    if fmt == "csv":
-        return _csv(papers)
-    if fmt == "json":
-        document = backup_document(papers, entries or {})
-        return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
-    raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    """``papers`` in ``fmt`` as one string (for small exports; see :func:`write_papers`)."""
+    buffer = io.StringIO()
+    write_papers(papers, fmt, buffer, entries)
+    return buffer.getvalue()
 
 
-def write_export(path: Path, text: str, *, force: bool = False) -> Path:
-    """Write an export atomically. Refuses to overwrite an existing file unless ``force``."""
-    if path.exists() and not force:
-        raise UnwritableError(f"{path} already exists; use --force to overwrite it")
-    if path.is_dir():
+def resolve_target(path: Path, *, force: bool) -> Path:
+    """The file an export to ``path`` writes: a symlink is written through (its target
+    replaced), anything but a regular file is refused, an existing file only with
+    ``force``."""
+    target = path.resolve() if path.is_symlink() else path
+    try:
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise UnwritableError(describe_os_error(exc, path)) from None
+    if mode is not None and stat.S_ISDIR(mode):
         raise UnwritableError(f"{path} is a folder; give a file name")
-    if not path.parent.is_dir():
-        raise UnwritableError(f"{path}: the folder {path.parent} does not exist")
-    atomic_write_text(path, text)
-    return path
+    if mode is not None and not stat.S_ISREG(mode):
+        raise UnwritableError(f"{path} is not a regular file (a device or pipe); not replaced")
+    if mode is not None and not force:
+        raise UnwritableError(f"{path} already exists; use --force to overwrite it")
+    if not target.parent.is_dir():
+        raise UnwritableError(f"{path}: the folder {target.parent} does not exist")
+    return target
+
+
+def write_export(
+    path: Path,
+    papers: Iterable[Paper],
+    fmt: ExportFormat,
+    *,
+    entries: Mapping[str, UserEntry] | None = None,
+    force: bool = False,
+) -> int:
+    """Write an export to ``path`` atomically; returns how many papers it holds."""
+    target = resolve_target(path, force=force)
+    with atomic_writer(target) as out:
+        return write_papers(papers, fmt, out, entries)
 
 
 # -- BibTeX ----------------------------------------------------------------------------
 
 
-def _cite_keys(papers: Sequence[Paper]) -> list[str]:
-    keys: list[str] = []
-    used: dict[str, int] = {}
-    for paper in papers:
-        words = [w for w in re.findall(r"[a-z0-9]+", fold(paper.title)) if w not in _STOP]
-        base = (words[0] if words else "paper")[:20] + str(paper.year or "")
-        count = used.get(base, 0)
-        used[base] = count + 1
-        keys.append(
-            base if count == 0 else f"{base}{chr(ord('a') + min(count, 25))}{count // 26 or ''}"
-        )
-    return keys
+def cite_key(paper: Paper) -> str:
+    """A citation key that belongs to the paper alone: the first significant title word,
+    the year, and four characters of its id (``tulu2024a3f0``). It never depends on
+    which other papers are exported, and never is all digits."""
+    words = [w for w in re.findall(r"[a-z0-9]+", fold(paper.title)) if w not in _STOP]
+    word = next((w for w in words if not w.isdigit()), "paper")[:20]
+    return f"{word}{paper.year or ''}{paper.id[:4]}"
 
 
 def _latex(text: str) -> str:
     from pylatexenc.latexencode import unicode_to_latex  # loads only when exporting
 
-    return str(unicode_to_latex(text, non_ascii_only=False, unknown_char_warning=False))
+    one_line = " ".join(text.split())
+    return str(unicode_to_latex(one_line, non_ascii_only=False, unknown_char_warning=False))
 
 
-def _bibtex(papers: Sequence[Paper]) -> str:
-    entries: list[str] = []
-    for key, paper in zip(_cite_keys(papers), papers, strict=True):
+def _bibtex(papers: Iterable[Paper]) -> Iterator[str]:
+    for index, paper in enumerate(papers):
         fields: list[tuple[str, str]] = [("title", "{" + _latex(paper.title) + "}")]
         if paper.published:
             fields.append(("year", str(paper.published.year)))
@@ -121,51 +148,77 @@ def _bibtex(papers: Sequence[Paper]) -> str:
             f"  {name} = {value if name in ('year', 'month') else '{' + value + '}'}"
             for name, value in fields
         )
-        entries.append(f"@misc{{{key},\n{body}\n}}\n")
-    return "\n".join(entries)
+        yield ("\n" if index else "") + f"@misc{{{cite_key(paper)},\n{body}\n}}\n"
 
 
 # -- RIS -------------------------------------------------------------------------------
 
 
-def _ris(papers: Sequence[Paper]) -> str:
-    import rispy  # loads only when exporting
+def _ris_writer() -> Any:
+    from rispy.writer import RisWriter  # loads only when exporting
 
-    records: list[dict[str, Any]] = []
+    class PlainRisWriter(RisWriter):  # type: ignore[misc]
+        """RIS records without the numbered line rispy puts before each ``TY``."""
+
+        def set_header(self, count: int) -> str:
+            return ""
+
+    return PlainRisWriter
+
+
+def _one_line(text: str) -> str:
+    """RIS is one tag a line: a line break inside a value would start a record."""
+    return " ".join(text.split())
+
+
+def _ris(papers: Iterable[Paper]) -> Iterator[str]:
+    import rispy
+
+    writer = _ris_writer()
     for paper in papers:
         record: dict[str, Any] = {
             "type_of_reference": "GEN",
-            "title": paper.title,
-            "abstract": paper.abstract,
+            "title": _one_line(paper.title),
+            "abstract": _one_line(paper.abstract),
             "urls": [paper.url, *paper.links[1:]],
         }
         if paper.published:
             record["year"] = str(paper.published.year)
             record["date"] = paper.published.strftime("%Y/%m/%d")
         if paper.organization:
-            record["publisher"] = paper.organization
+            record["publisher"] = _one_line(paper.organization)
         if paper.tags:
-            record["keywords"] = list(paper.tags)
+            record["keywords"] = [_one_line(t) for t in paper.tags]
         if paper.note:
-            record["notes"] = [paper.note]
-        records.append(record)
-    return str(rispy.dumps(records))
+            record["notes"] = [_one_line(line) for line in paper.note.splitlines() if line.strip()]
+        yield str(rispy.dumps([record], implementation=writer))
 
 
 # -- Markdown --------------------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#+!|~])")
+_MD_LINE_START = re.compile(r"^(\s*)([-=>]|\d+[.)])", re.MULTILINE)
 
 
 def _md(text: str) -> str:
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    """Inline Markdown text: special characters escaped, one line."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
 
 
-def _markdown(papers: Sequence[Paper]) -> str:
-    lines = [f"# paperdeck: {len(papers)} papers", ""]
+def _md_block(text: str) -> list[str]:
+    """A multi-line text (a note) as a block quote: no line can start a heading, a
+    list or a rule."""
+    lines = [
+        _MD_LINE_START.sub(r"\1\\\2", _MD_SPECIAL.sub(r"\\\1", line.strip()))
+        for line in text.splitlines()
+    ]
+    return ["> " + line if line else ">" for line in lines]
+
+
+def _markdown(papers: Iterable[Paper]) -> Iterator[str]:
+    yield "# paperdeck export\n\n"
     for paper in papers:
-        lines.append(f"## [{_md(paper.title)}](<{paper.url}>)")
-        lines.append("")
+        lines = [f"## [{_md(paper.title)}](<{paper.url}>)", ""]
         meta = [
             paper.published.isoformat() if paper.published else None,
             f"{paper.upvotes} upvotes" if paper.upvotes else None,
@@ -174,14 +227,11 @@ def _markdown(papers: Sequence[Paper]) -> str:
             "tags: " + ", ".join(paper.tags) if paper.tags else None,
         ]
         if any(meta):
-            lines.append("*" + _md(" · ".join(m for m in meta if m)) + "*")
-            lines.append("")
+            lines += ["*" + _md(" · ".join(m for m in meta if m)) + "*", ""]
         if paper.note:
-            lines.append("**Note:** " + _md(paper.note))
-            lines.append("")
-        lines.append("> " + _md(paper.abstract))
-        lines.append("")
-    return "\n".join(lines)
+            lines += ["**Note:**", "", *_md_block(paper.note), ""]
+        lines += ["> " + _md(paper.abstract), "", ""]
+        yield "\n".join(lines)
 
 
 # -- CSV -------------------------------------------------------------------------------
@@ -204,11 +254,11 @@ _CSV_COLUMNS = [
 
 def _cell(value: object) -> str:
     text = "" if value is None else str(value)
-    # A leading = + @ makes spreadsheets run the cell as a formula.
-    return "'" + text if text[:1] in ("=", "+", "@", "\t", "\r") else text
+    # A leading = + - @ (or a tab or CR) makes spreadsheets run the cell as a formula.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def _csv(papers: Sequence[Paper]) -> str:
+def _csv(papers: Iterable[Paper]) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(_CSV_COLUMNS)
@@ -232,4 +282,7 @@ def _csv(papers: Sequence[Paper]) -> str:
                 )
             ]
         )
-    return buffer.getvalue()
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection
 
+from .cache import SizedCache
 from .text import fold
 
 __all__ = ["Highlighter", "best_fragment", "merge_spans"]
@@ -23,19 +24,16 @@ class Highlighter:
 
     def __init__(self, index_form: Callable[[str], str | None], cache_size: int = 200_000) -> None:
         self._index_form = index_form
-        self._cache: dict[str, tuple[str, str | None]] = {}
-        self._cache_size = cache_size
+        self._cache: SizedCache[str, tuple[str, str | None]] = SizedCache(cache_size)
 
     def _forms(self, word: str) -> tuple[str, str | None]:
         """(folded word without hyphens, indexed form), cached by the word as written."""
-        try:
-            return self._cache[word]
-        except KeyError:
+        forms = self._cache.get(word)
+        if forms is None:
             folded = fold(word).replace("-", "").replace("\u2010", "").replace("\u2011", "")
             forms = (folded, self._index_form(folded))
-            if len(self._cache) < self._cache_size:
-                self._cache[word] = forms
-            return forms
+            self._cache.put(word, forms)
+        return forms
 
     def spans(
         self, text: str, terms: Collection[str], prefixes: Collection[str] = ()

@@ -38,7 +38,7 @@ class Listing:
         with self._lock:
             reader = self._searcher.reader()
             stored = [reader.stored_fields(d)["data"] for d in self._docnums[start:stop]]
-        papers = [paper_from_stored(data)[0] for data in stored]
+        papers = [paper_from_stored(data) for data in stored]
         return [p.with_user(entries.get(p.id)) for p in papers]
 
     def position(self, paper_id: str) -> int | None:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Literal
 from urllib.parse import quote
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from .text import collapse_space, strip_control
+from .text import clean_line, clean_raw, collapse_space, strip_control
 
 __all__ = [
     "FileProblem",
@@ -20,9 +20,12 @@ __all__ = [
     "Sighting",
     "SortKey",
     "UserEntry",
+    "UserField",
 ]
 
 SortKey = Literal["relevance", "date", "upvotes", "title"]
+UserField = Literal["bookmarked", "tags", "note", "read"]
+NEVER = datetime.min.replace(tzinfo=UTC)
 
 
 class _Model(BaseModel):
@@ -41,6 +44,11 @@ class Sighting(_Model):
     authors_count: int | None = None
     organization: str | None = None
     organization_handle: str | None = None
+
+    @field_validator("page", "organization", "organization_handle")
+    @classmethod
+    def _clean_text(cls, value: str | None) -> str | None:
+        return clean_line(value) if value is not None else None
 
     def richness(self) -> int:
         """How many metadata fields this sighting carries."""
@@ -68,6 +76,9 @@ class UserEntry(_Model):
     read: bool = False
     read_at: datetime | None = None
     updated_at: datetime | None = None
+    changed: dict[UserField, datetime] = Field(
+        default_factory=dict, description="when each field was last changed"
+    )
 
     @field_validator("tags")
     @classmethod
@@ -83,6 +94,16 @@ class UserEntry(_Model):
     def is_empty(self) -> bool:
         """True when the entry records nothing worth keeping."""
         return not (self.bookmarked or self.tags or self.note or self.read)
+
+    def changed_at(self, name: UserField) -> datetime:
+        """When ``name`` was last changed (older files only know the whole entry's time)."""
+        fallback = {"bookmarked": self.bookmarked_at, "read": self.read_at}.get(name)
+        return self.changed.get(name) or fallback or self.updated_at or NEVER
+
+    def touch(self, name: UserField, when: datetime) -> None:
+        """Record that ``name`` changed at ``when``."""
+        self.changed = {**self.changed, name: when}
+        self.updated_at = when
 
 
 class Paper(_Model):
@@ -103,6 +124,21 @@ class Paper(_Model):
     read: bool = False
     title_raw: str = Field(default="", description="the title exactly as the page had it")
     abstract_raw: str = Field(default="", description="the abstract exactly as the page had it")
+
+    @field_validator("title", "abstract", "organization")
+    @classmethod
+    def _clean_line(cls, value: str | None) -> str | None:
+        return clean_line(value) if value is not None else None
+
+    @field_validator("title_raw", "abstract_raw")
+    @classmethod
+    def _clean_raw(cls, value: str) -> str:
+        return clean_raw(value)  # raw LaTeX stays; terminal control characters never
+
+    @field_validator("links")
+    @classmethod
+    def _clean_links(cls, links: list[str]) -> list[str]:
+        return [clean for link in links if (clean := clean_line(link))]
 
     @property
     def url(self) -> str:
@@ -152,6 +188,9 @@ class ImportReport(_Model):
     new_papers: int = 0
     updated_papers: int = 0
     restored_entries: int = 0
+    finished_sources: int = Field(
+        default=0, description="sources of an earlier, interrupted import indexed on the way"
+    )
     failures: list[FileProblem] = Field(default_factory=list)
     warnings: list[FileProblem] = Field(default_factory=list)
     rebuilt_index: bool = False

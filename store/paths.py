@@ -26,8 +26,10 @@ class LibraryPaths:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.index_dir = root / "index"
-        self.pages_dir = root / "pages"
+        self.pages_dir = root / "pages"  # every stored source (pages, backups)
         self.userdata_file = root / "userdata.json"
         self.userdata_backup = root / "userdata.json.bak"
         self.userdata_lock = root / "userdata.json.lock"
-        self.index_rebuild_lock = root / "index.rebuild.lock"
+        # Taken by every index writer (import, rebuild, repair); beside index/, so a
+        # rebuild that swaps index/ for a new folder keeps holding it.
+        self.index_lock = root / "index.lock"

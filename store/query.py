@@ -29,6 +29,7 @@ from whoosh.qparser import (
 
 from .schema import PREFIX_MAX, PREFIX_MIN, text_analyzer
 from .text import collapse_space, fold, strip_control
+from .user_fields import USER_FIELDS
 
 __all__ = ["MAX_EXPANSION", "MAX_QUERY_CHARS", "ParsedQuery", "QueryBuilder"]
 
@@ -131,14 +132,16 @@ class QueryBuilder:
             for w in re.findall(r"\w+", lexeme)
         ]
         fell_back = False
+        rewritten = (
+            self._rewrite_compounds(_web_operators(body), reader)
+            if body and _balanced(body)
+            else None
+        )
         try:
-            parsed = (
-                self._parse(self._rewrite_compounds(_web_operators(body), reader), reader)
-                if body and _balanced(body)
-                else None
-            )
-        except Exception:  # the parser's own errors: fall back to plain words
-            parsed = None
+            raw = self._parser.parse(rewritten) if rewritten is not None else None
+        except Exception:  # the parser's own errors on odd text (it reads no index)
+            raw = None
+        parsed = self._bound(raw, reader) if raw is not None else None
         if body and (parsed is None or _is_null(parsed)):
             fell_back = True
             parsed = self.plain(body, reader)
@@ -207,10 +210,7 @@ class QueryBuilder:
                 continue
             best: str | None = None
             for fieldname in TEXT_FIELDS:
-                try:
-                    found = reader.corrector(fieldname).suggest(folded, limit=1, maxdist=2)
-                except Exception:
-                    found = []
+                found = reader.corrector(fieldname).suggest(folded, limit=1, maxdist=2)
                 if found:
                     best = found[0]
                     break
@@ -231,9 +231,6 @@ class QueryBuilder:
         return [t.text for t in self._analyzer(word, mode="query")]
 
     # -- internals ---------------------------------------------------------------------
-
-    def _parse(self, text: str, reader: Any) -> wq.Query:
-        return self._bound(self._parser.parse(text), reader)
 
     def _stem(self, word: str) -> str | None:
         forms = self.analyze(word)
@@ -312,14 +309,13 @@ class QueryBuilder:
     ) -> wq.Query:
         """The ``limit`` most frequent terms of ``fieldname`` that start with ``prefix``."""
         candidates: list[tuple[int, str]] = []
-        try:
-            for count, (term, info) in enumerate(reader.iter_prefix(fieldname, prefix)):
-                if count >= 5_000:
-                    break
-                text = term.decode("utf-8") if isinstance(term, bytes) else str(term)
-                candidates.append((info.doc_frequency(), text))
-        except Exception:
-            return wq.NullQuery
+        if fieldname not in self._schema or not hasattr(self._schema[fieldname], "analyzer"):
+            return wq.NullQuery  # only text fields have words to expand
+        for count, (term, info) in enumerate(reader.iter_prefix(fieldname, prefix)):
+            if count >= 5_000:
+                break
+            text = term.decode("utf-8") if isinstance(term, bytes) else str(term)
+            candidates.append((info.doc_frequency(), text))
         top = heapq.nlargest(limit, candidates)
         if not top:
             return wq.NullQuery
@@ -336,10 +332,7 @@ class QueryBuilder:
         terms: dict[tuple[str, str], None] = {}
         keep = 2 if len(word) >= 6 else 1  # typos rarely hit the first letters
         for fieldname in fields:
-            try:
-                near = list(reader.terms_within(f"spell_{fieldname}", word, maxdist, prefix=keep))
-            except Exception:
-                near = []
+            near = list(reader.terms_within(f"spell_{fieldname}", word, maxdist, prefix=keep))
             for candidate in near[: MAX_EXPANSION * 2]:
                 text = candidate.decode("utf-8") if isinstance(candidate, bytes) else candidate
                 for form in self.analyze(text):
@@ -349,7 +342,10 @@ class QueryBuilder:
         return wq.Or([wq.Term(f, t) for f, t in list(terms)[:MAX_EXPANSION]])
 
     def _bound(self, query: wq.Query, reader: Any) -> wq.Query:
-        """Replace unbounded expansions with bounded ones; widen fuzzy terms a little."""
+        """Replace unbounded expansions with bounded ones; widen fuzzy terms a little.
+        Terms on the user's own fields (``tag:sur*``) are left for the user's data."""
+        if getattr(query, "fieldname", None) in USER_FIELDS:
+            return query
         if isinstance(query, (wq.Prefix, wq.Wildcard)) and not isinstance(query, wq.FuzzyTerm):
             fieldname = query.fieldname
             text = str(query.text)

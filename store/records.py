@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from .models import Paper, Sighting, UserEntry
+from .models import Paper, Sighting
 from .pages import ParsedPage
 from .text import clean_latex, collapse_space, extract_links, fold, normalise_title, strip_control
 
@@ -18,7 +18,6 @@ __all__ = [
     "observations_from_page",
     "paper_id",
     "to_document",
-    "user_state",
 ]
 
 _ABSTRACT_LABEL = ("abstract ", "abstract: ", "abstract. ")
@@ -109,19 +108,12 @@ def merge(existing: Paper | None, observation: Observation) -> Paper:
     )
 
 
-def user_state(entry: UserEntry | None) -> str:
-    """A compact string of the user fields as indexed, to detect a stale index."""
-    if entry is None or entry.is_empty():
-        return ""
-    return json.dumps([entry.bookmarked, entry.read, sorted(entry.tags)], separators=(",", ":"))
-
-
 def _ymd(value: date | None) -> int:
     return value.year * 10_000 + value.month * 100 + value.day if value else 0
 
 
-def to_document(paper: Paper, entry: UserEntry | None) -> dict[str, Any]:
-    """The Whoosh document for a paper and the user's entry for it."""
+def to_document(paper: Paper) -> dict[str, Any]:
+    """The Whoosh document for a paper (the user's data is never part of it)."""
     newest_page = max((s.page_date for s in paper.sightings if s.page_date), default=None)
     org = paper.organization or ""
     handles = {s.organization_handle for s in paper.sightings if s.organization_handle}
@@ -141,16 +133,12 @@ def to_document(paper: Paper, entry: UserEntry | None) -> dict[str, Any]:
         "upvotes": paper.upvotes or 0,
         "authors": paper.authors_count or 0,
         "sort_title": fold(paper.title),
-        "bookmarked": bool(entry and entry.bookmarked),
-        "read": bool(entry and entry.read),
-        "tags": ",".join(entry.tags) if entry and entry.tags else "",
         "pages": " ".join(sorted({s.page_hash for s in paper.sightings})),
-        "data": json.dumps({"paper": stored, "user": user_state(entry)}, ensure_ascii=False),
+        "data": json.dumps({"paper": stored}, ensure_ascii=False),
     }
     return doc
 
 
-def paper_from_stored(data: str) -> tuple[Paper, str]:
-    """Rebuild a paper (without user fields) and its indexed user state from stored data."""
-    decoded = json.loads(data)
-    return Paper.model_validate(decoded["paper"]), str(decoded.get("user", ""))
+def paper_from_stored(data: str) -> Paper:
+    """Rebuild a paper (without user fields) from its stored data."""
+    return Paper.model_validate(json.loads(data)["paper"])

@@ -36,7 +36,7 @@ __all__ = [
     "text_analyzer",
 ]
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 PREFIX_MIN = 2
 PREFIX_MAX = 12
 
@@ -152,6 +152,8 @@ def build_schema() -> Schema:
         upvotes=NUMERIC(int, bits=32, sortable=True, signed=False),
         authors=NUMERIC(int, bits=32, signed=False),
         sort_title=ID(sortable=True),
+        # Never filled: the user's data stays in its own file. The fields exist so the
+        # query parser understands tag:, bookmarked: and read: (see user_fields.py).
         bookmarked=BOOLEAN(),
         read=BOOLEAN(),
         tags=KEYWORD(lowercase=True, commas=True, scorable=False),

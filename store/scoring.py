@@ -1,4 +1,8 @@
-"""BM25F with field lengths read once per segment.
+"""BM25F: Whoosh's formula, with field lengths read once per segment, and in memory.
+
+Both Whoosh's scorer and the in-memory scorer below call Whoosh's own pure function
+``whoosh.scoring.bm25``, so their scores agree.
+
 
 Whoosh's BM25F scorer asks the index for a document's field length at every posting it
 scores: a column read through the file layer, about a third of the cost of ranking a
@@ -10,19 +14,21 @@ and looked up in memory afterwards. Scores are identical to Whoosh's.
 from __future__ import annotations
 
 import heapq
-import threading
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from whoosh import query as wq
-from whoosh.scoring import BM25F, BM25FScorer
-from whoosh.util.numeric import byte_to_length
+from whoosh.scoring import BM25F, BM25FScorer, bm25
+
+from .cache import SizedCache
+from .user_fields import UserFieldQuery
+from .whoosh_private import field_lengths as read_field_lengths
 
 __all__ = ["CachedLengthBM25F", "score_in_memory"]
 
-_LENGTHS_CACHE_FIELDS = 32  # (segment, field) pairs kept; each is 4 bytes per document
+LENGTHS_CACHE_VALUES = 8_000_000  # field lengths kept, all segments: 4 bytes each
 
 
 class CachedLengthBM25F(BM25F):  # type: ignore[misc]  # Whoosh is untyped
@@ -30,8 +36,9 @@ class CachedLengthBM25F(BM25F):  # type: ignore[misc]  # Whoosh is untyped
 
     def __init__(self) -> None:
         super().__init__()
-        self._lengths: dict[tuple[str, str], array[int]] = {}
-        self._lock = threading.Lock()
+        self._lengths: SizedCache[tuple[str, str], array[int]] = SizedCache(
+            LENGTHS_CACHE_VALUES, len
+        )
 
     def scorer(self, searcher: Any, fieldname: str, text: Any, qf: int = 1) -> Any:
         scorer = super().scorer(searcher, fieldname, text, qf=qf)
@@ -49,35 +56,13 @@ class CachedLengthBM25F(BM25F):  # type: ignore[misc]  # Whoosh is untyped
         if segment is None:
             return None
         key = (str(segment.segment_id()), fieldname)
-        with self._lock:
-            cached = self._lengths.get(key)
+        cached = self._lengths.get(key)
         if cached is not None:
             return cached
-        lengths = _read_lengths(reader, fieldname)
+        lengths = read_field_lengths(reader, fieldname)
         if lengths is not None:
-            with self._lock:
-                if len(self._lengths) >= _LENGTHS_CACHE_FIELDS:
-                    self._lengths.pop(next(iter(self._lengths)))
-                self._lengths[key] = lengths
+            self._lengths.put(key, lengths)
         return lengths
-
-
-def _read_lengths(reader: Any, fieldname: str) -> array[int] | None:
-    try:
-        from whoosh.codec.whoosh3 import LENGTHS_COLUMN
-
-        column = reader._perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
-        doccount = int(reader.doc_count_all())
-        if column is None:
-            return array("I", [1]) * doccount
-        raw = bytes(column._dbfile.get(column._basepos, column._count))
-    except (AttributeError, TypeError, ValueError, OSError):
-        return None
-    table = [1, *(byte_to_length(b) for b in range(1, 256))]  # a zero byte: nothing stored
-    lengths = array("I", [table[b] for b in raw])
-    if len(lengths) < doccount:  # trailing documents without a value
-        lengths.extend([1] * (doccount - len(lengths)))
-    return lengths
 
 
 # -- scoring a small match set in memory ------------------------------------------------
@@ -145,7 +130,7 @@ def _scored_leaves(query: wq.Query) -> list[wq.Term] | None:
         return leaves
     if type(query) is wq.AndNot:
         return _scored_leaves(query.a)
-    if type(query) is wq.Not:
+    if type(query) is wq.Not or isinstance(query, UserFieldQuery):
         return []  # scores a constant: see _Context.score
     return None
 
@@ -192,6 +177,11 @@ class _Context:
                 return None
             excluded = self.matches(query.b)
             return {d: s for d, s in kept.items() if d not in excluded}
+        elif isinstance(query, UserFieldQuery):
+            # Like a boolean field in Whoosh: 1.0 for every paper it lets through.
+            return {
+                d: 1.0 for _, _, docnums in self.per_segment for d in docnums if d in query.docnums
+            }
         elif type(query) is wq.Not:
             # Whoosh's inverse matcher scores 1.0 for every paper it lets through.
             excluded = self.matches(query.query)
@@ -238,7 +228,5 @@ class _Context:
                     if lengths is not None
                     else sub.doc_field_length(local, fieldname, 1)
                 )
-                result[docnum] = idf * (
-                    (weight * (k1 + 1)) / (weight + k1 * ((1 - b) + b * length / avgfl))
-                )
+                result[docnum] = bm25(idf, weight, length, avgfl, b, k1)
         return result

@@ -10,15 +10,12 @@ settings change, so existing libraries rebuild.
 
 from __future__ import annotations
 
-import contextlib
-import shutil
 from pathlib import Path
 from typing import Any
 
 from whoosh.filedb.filestore import FileStorage
-from whoosh.index import clean_files
 
-__all__ = ["abandon", "create_index", "exists", "open_index", "open_writer"]
+__all__ = ["create_index", "exists", "open_index", "open_writer"]
 
 
 def _storage(path: Path) -> FileStorage:
@@ -47,34 +44,3 @@ def open_writer(ix: Any, **options: Any) -> Any:
     100k index 2.8 times larger, 874 MiB against 311 MiB. Not worth the disk.)
     """
     return ix.writer(compound=False, **options)
-
-
-def abandon(ix: Any, writer: Any) -> None:
-    """Give up a failed write and delete what it left behind.
-
-    Whoosh's ``cancel`` first flushes the segment being written; on a full disk that
-    fails too, before the lock is released and the temporary folder removed. So the
-    lock is released here either way, then the unfinished segment's files and the
-    temporary folder are deleted under the lock (the committed index is untouched). If
-    another writer got the lock meanwhile, it cleans up when it commits.
-    """
-    with contextlib.suppress(Exception):
-        writer.cancel()
-    if not getattr(writer, "is_closed", True):
-        with contextlib.suppress(Exception):
-            writer._tempstorage.destroy()
-        with contextlib.suppress(Exception):
-            writer.writelock.release()
-        writer.is_closed = True
-    storage = ix.storage
-    lock = storage.lock(f"{ix.indexname}_WRITELOCK")
-    if not lock.acquire(False):
-        return
-    try:
-        with contextlib.suppress(Exception):
-            toc = ix._read_toc()
-            clean_files(storage, ix.indexname, toc.generation, toc.segments)
-        with contextlib.suppress(OSError):
-            shutil.rmtree(Path(storage.folder) / f"{ix.indexname}.tmp")
-    finally:
-        lock.release()

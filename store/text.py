@@ -13,6 +13,8 @@ from typing import Any
 
 __all__ = [
     "clean_latex",
+    "clean_line",
+    "clean_raw",
     "collapse_space",
     "extract_links",
     "fold",
@@ -83,6 +85,19 @@ def _converter() -> Any:
 def strip_control(text: str) -> str:
     """Remove control characters (escape sequences' ESC among them) and invisible marks."""
     return _INVISIBLE.sub("", _CONTROL.sub("", text))
+
+
+def clean_line(text: str) -> str:
+    """One line of data fit for a terminal: no control or invisible characters, runs of
+    white space folded. Cheap for text that is already clean (the usual case)."""
+    if text.isprintable() and "  " not in text and text == text.strip():
+        return text
+    return collapse_space(strip_control(text))
+
+
+def clean_raw(text: str) -> str:
+    """Raw text as a page had it, without control or invisible characters."""
+    return text if text.isprintable() else strip_control(text)
 
 
 def collapse_space(text: str) -> str:

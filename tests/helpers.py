@@ -31,3 +31,13 @@ def write(path: Path, text: str | bytes) -> Path:
     else:
         path.write_bytes(text)
     return path
+
+
+def set_index_schema(index_dir: Path, schema: int) -> None:
+    """Make the index look as if another paperdeck version had built it."""
+    import json
+
+    state_file = index_dir / "paperdeck-state.json"
+    state = json.loads(state_file.read_text())
+    state["schema"] = schema
+    state_file.write_text(json.dumps(state))

@@ -478,7 +478,7 @@ def cmd_info(library: Library, args: argparse.Namespace) -> int:
 def cmd_reindex(library: Library, args: argparse.Namespace) -> int:
     # Opening may already have rebuilt a damaged or outdated index: once is enough.
     count = library.count() if library.rebuilt_on_open else library.reindex()
-    out.print(f"reindexed {count} papers from {library.pages.count()} stored pages")
+    out.print(f"reindexed {count} papers from {library.sources.count()} stored pages")
     return 0
 
 

@@ -24,9 +24,9 @@ sys.path.insert(0, str(ROOT))
 
 from store import Library  # noqa: E402
 from store.pages import decode_page, parse_page  # noqa: E402
-from store.pagestore import content_hash  # noqa: E402
 from store.records import merge, observations_from_page, to_document  # noqa: E402
 from store.schema import build_schema  # noqa: E402
+from store.sourcestore import content_hash  # noqa: E402
 from store.storage import create_index, open_writer  # noqa: E402
 from tests.benchmarks.synthetic import generate_pages  # noqa: E402
 
@@ -75,7 +75,7 @@ def _bare_whoosh(pages: list[Path], target: Path) -> tuple[float, int]:
         page = parse_page(decode_page(data), fallback_year=2026)
         for obs in observations_from_page(page, path.name, content_hash(data)):
             papers[obs.paper_id] = merge(papers.get(obs.paper_id), obs)
-    docs = [to_document(p, None) for p in papers.values()]
+    docs = [to_document(p) for p in papers.values()]
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
     started = time.perf_counter()

@@ -13,7 +13,7 @@ from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
 from store import Library
-from store.engine import _leaf_postings
+from store.whoosh_private import leaf_postings
 from tests.benchmarks.synthetic import generate_pages
 from tests.helpers import make_page
 
@@ -45,8 +45,7 @@ def big(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Library]:
 
 
 def _searcher(library: Library) -> Any:
-    with library._reading() as searcher:
-        return searcher
+    return library._index.open_searcher()
 
 
 def _whoosh_top(searcher: Any, query: Any, allowed: set[int], wanted: int) -> list[Any]:
@@ -67,7 +66,7 @@ def test_in_memory_scores_equal_whooshs(big: Library, text: str) -> None:
 
     searcher = _searcher(big)
     engine = big._engine
-    query = big._queries.build(text, searcher.reader()).query
+    query = big._policy.queries.build(text, searcher.reader()).query
     allowed = engine.matches(searcher, query)
     assert allowed, text
     ours = score_in_memory(
@@ -76,7 +75,7 @@ def test_in_memory_scores_equal_whooshs(big: Library, text: str) -> None:
         allowed,
         30,
         engine.weighting,
-        engine.weighted_postings,
+        engine.match_sets.weighted_postings,
         lambda q: engine.matches(searcher, q),
     )
     reference = _whoosh_top(searcher, query, allowed, 30)
@@ -107,7 +106,7 @@ def test_block_postings_equal_whooshs(big: Library) -> None:
     searcher = _searcher(big)
     for sub, _ in searcher.reader().leaf_readers():
         for fieldname, word in (("abstract_terms", "model"), ("title", "learn")):
-            ids, weights = _leaf_postings(sub, fieldname, word)
+            ids, weights = leaf_postings(sub, fieldname, word)
             raw = sub._terms.matcher(
                 fieldname, sub._text_to_bytes(fieldname, word), sub.schema[fieldname].format
             )
@@ -127,7 +126,7 @@ def test_cached_match_sets_follow_the_index(loaded: Library, tmp_path: Path) -> 
     cached set handed out is never changed by later queries."""
     first = loaded.search("language model", as_you_type=True)
     searcher = _searcher(loaded)
-    query = loaded._queries.build("language", searcher.reader()).query
+    query = loaded._policy.queries.build("language", searcher.reader()).query
     before = set(loaded._engine.matches(searcher, query))
     assert before
     loaded.search("language model -vision")
@@ -145,7 +144,7 @@ def test_cached_match_sets_follow_the_index(loaded: Library, tmp_path: Path) -> 
 
 
 def test_sized_cache_drops_the_least_recently_used() -> None:
-    from store.engine import SizedCache
+    from store.cache import SizedCache
 
     cache: SizedCache[str, list[int]] = SizedCache(10, len)
     cache.put("a", [1] * 4)

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from store import Library, LibraryBusyError, NotFoundError
 from store.records import paper_id
-from tests.helpers import FIXTURES, make_page, write
+from tests.helpers import FIXTURES, make_page, set_index_schema, write
 
 TULU = paper_id("TÜLU 3: Pushing Frontiers in Open Language Model Post-Training")
 
@@ -264,7 +264,7 @@ def test_user_data_survives_reindex_and_schema_change(loaded: Library) -> None:
     loaded.reindex()
     assert loaded.paths.userdata_file.read_bytes() == before
     assert loaded.search("tag:keep").total == 1
-    (loaded.paths.index_dir / "paperdeck-schema").write_text("0\n")
+    set_index_schema(loaded.paths.index_dir, 0)
     loaded.close()
     reopened = Library.open(loaded.paths.root)
     assert any("rebuilt" in n for n in reopened.notices)
@@ -308,26 +308,19 @@ def test_corrupt_user_data_is_kept_aside_and_backup_used(loaded: Library) -> Non
     assert any("damaged" in n for n in reopened.userdata.notices)
 
 
-def test_second_writer_gets_a_clear_message(loaded: Library) -> None:
-    import store.library as library_module
+def test_second_writer_gets_a_clear_message(
+    loaded: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import store.index as index_module
 
+    monkeypatch.setattr(index_module, "WRITE_LOCK_TIMEOUT_S", 0.2)
     other = Library.open(loaded.paths.root)
-    writer = loaded._ix.writer()
-    try:
-        old = library_module.WRITE_LOCK_TIMEOUT_S
-        library_module.WRITE_LOCK_TIMEOUT_S = 0.2
+    page = write(loaded.paths.root.parent / "p.txt", make_page([("A brand new paper", "x.")]))
+    with loaded._index.locked():
         with pytest.raises(LibraryBusyError, match="another paperdeck"):
-            other.import_pages(
-                [
-                    write(
-                        loaded.paths.root.parent / "p.txt", make_page([("A brand new paper", "x.")])
-                    )
-                ]
-            )
+            other.import_pages([page])
         assert other.search("tulu").total == 1  # readers keep working
-    finally:
-        library_module.WRITE_LOCK_TIMEOUT_S = old
-        writer.cancel()
+    assert other.import_pages([page]).new_papers == 1  # and once the lock is free, it goes
 
 
 def test_two_libraries_do_not_lose_each_others_bookmarks(loaded: Library) -> None:
@@ -449,16 +442,36 @@ def test_empty_library_lists_and_searches(library: Library) -> None:
     assert library.bookmarks() == [] and library.info().papers == 0
 
 
-def test_pages_stored_but_never_indexed_are_indexed_on_open(loaded: Library) -> None:
+def test_pages_a_killed_import_stored_are_finished_by_the_next_writer(
+    loaded: Library, tmp_path: Path
+) -> None:
     # What a killed import leaves: the page is stored, the index commit never happened.
     root = loaded.paths.root
     page = make_page([("A paper from a killed import", "Stored, never committed.")])
-    loaded.pages.save(page.encode(), name="killed.txt", kind="page", year=None, fallback_year=2025)
+    loaded.sources.save(
+        page.encode(), name="killed.txt", kind="page", year=None, fallback_year=2025
+    )
     loaded.close()
-    reopened = Library.open(root)
+    reopened = Library.open(root)  # a reader does not redo it
+    assert reopened.search("killed import").total == 0
+    info = reopened.info()
+    assert info.pages_not_indexed == 1 and not info.index_ok
+    other = write(tmp_path / "other.txt", make_page([("Another paper", "Imported later.")]))
+    report = reopened.import_pages([other])  # the next import finishes it
+    assert report.finished_sources == 1 and report.new_papers == 2
     assert reopened.search("killed import").total == 1
-    assert any("interrupted" in n for n in reopened.notices)
     assert reopened.info().index_ok
+
+
+def test_finish_interrupted_says_so(loaded: Library) -> None:
+    page = make_page([("A paper from a killed import", "Stored, never committed.")])
+    loaded.sources.save(
+        page.encode(), name="killed.txt", kind="page", year=None, fallback_year=2025
+    )
+    assert loaded.finish_interrupted().finished_sources == 1
+    assert any("interrupted" in n for n in loaded.notices)
+    assert loaded.search("killed import").total == 1
+    assert loaded.finish_interrupted().finished_sources == 0  # once
 
 
 def test_corrupt_user_data_without_a_good_copy_is_kept_aside(loaded: Library) -> None:

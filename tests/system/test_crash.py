@@ -26,9 +26,9 @@ ROOT = Path(__file__).resolve().parents[2]
 def _page_papers(library: Library) -> dict[str, set[str]]:
     """For every stored page, the ids of the papers on it."""
     result: dict[str, set[str]] = {}
-    for source in library.pages.sources():
+    for source in library.sources.sources():
         page = parse_page(
-            decode_page(library.pages.read(source.hash)),
+            decode_page(library.sources.read(source.hash)),
             year=source.year,
             fallback_year=source.fallback_year,
         )

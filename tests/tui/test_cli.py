@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import FIXTURES, make_page, write
+from tests.helpers import FIXTURES, make_page, set_index_schema, write
 from tui.cli import main
 
 
@@ -83,7 +83,7 @@ def test_bookmarks_and_export(
     assert [p["note"] for p in json.loads(out)] == ["[b]x[/b]"]
     target = tmp_path / "out.bib"
     code, out, _ = run(capsys, data_dir, "export", "--format", "bibtex", "-o", str(target))
-    assert code == 0 and target.read_text().startswith("@misc{mask2022,")
+    assert code == 0 and target.read_text().startswith("@misc{mask2022")
     code, _, err = run(capsys, data_dir, "export", "--format", "bibtex", "-o", str(target))
     assert code == 1 and "already exists" in err
     code, _, _ = run(capsys, data_dir, "export", "--format", "csv", "-o", str(target), "--force")
@@ -149,18 +149,19 @@ def test_help_explains_year_resolution(capsys: pytest.CaptureFixture[str]) -> No
 def test_reindex_after_a_rebuild_on_open_does_not_rebuild_twice(
     capsys: pytest.CaptureFixture[str], data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from store import Library
 
     run(capsys, data_dir, "import", str(FIXTURES))
-    (data_dir / "index" / "paperdeck-schema").write_text("0\n")
-    rebuilds: list[str | None] = []
-    original = Library._rebuild
+    set_index_schema(data_dir / "index", 0)
+    import store.library as library_module
 
-    def counted(self: Library, reason: str | None) -> None:
-        rebuilds.append(reason)
-        original(self, reason)
+    rebuilds: list[int] = []
+    original = library_module.rebuild_index
 
-    monkeypatch.setattr(Library, "_rebuild", counted)
+    def counted(*args: object, **kwargs: object) -> int:
+        rebuilds.append(1)
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(library_module, "rebuild_index", counted)
     code, out, err = run(capsys, data_dir, "reindex")
     assert code == 0 and "reindexed 6 papers" in out and "rebuilt" in err
     assert len(rebuilds) == 1

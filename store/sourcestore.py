@@ -1,8 +1,13 @@
-"""Copies of every imported source (saved pages and JSON backups) kept in the library.
+"""Copies of every imported source (saved pages, backups) kept in the library.
 
 The index is derived from these, so it can always be rebuilt from the library alone.
-Each source is ``<sha256>.src`` (its bytes) and ``<sha256>.json`` (how it was imported);
-the ``.json`` is written last, so a source counts as stored only once both are complete.
+Each source is ``pages/<sha256>.src`` (its bytes) and ``pages/<sha256>.json`` (how it
+was imported); the ``.json`` is written last, so a source counts as stored only once
+both are complete. (The folder keeps its first name, ``pages/``, for the libraries
+that exist; it holds every kind of source.)
+
+Only the index writer adds sources (it holds the index lock), so a source that is
+stored but not indexed was left by an import that was killed before it committed.
 """
 
 from __future__ import annotations
@@ -18,8 +23,9 @@ from typing import Literal
 from pydantic import BaseModel, ValidationError
 
 from .atomic import atomic_write_bytes, atomic_write_text
+from .text import strip_control
 
-__all__ = ["PageStore", "SourceKind", "StoredSource", "content_hash"]
+__all__ = ["SourceKind", "SourceStore", "StoredSource", "content_hash", "display_name"]
 
 SourceKind = Literal["page", "backup"]
 
@@ -27,6 +33,13 @@ SourceKind = Literal["page", "backup"]
 def content_hash(data: bytes) -> str:
     """The sha256 hex digest of a source's bytes: its identity in the library."""
     return hashlib.sha256(data).hexdigest()
+
+
+def display_name(name: str) -> str:
+    """A file name fit to store and show: undecodable bytes replaced, no control
+    characters (names come from the file system, which allows both)."""
+    cleaned = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return strip_control(cleaned) or "unnamed"
 
 
 class StoredSource(BaseModel):
@@ -40,7 +53,7 @@ class StoredSource(BaseModel):
     imported_at: datetime
 
 
-class PageStore:
+class SourceStore:
     """The ``pages/`` folder of a library."""
 
     def __init__(self, folder: Path) -> None:
@@ -67,27 +80,25 @@ class PageStore:
     ) -> StoredSource:
         """Store a source (idempotent: an existing copy is kept as it is)."""
         digest = content_hash(data)
+        if self.has(digest) and (existing := self.meta(digest)) is not None:
+            return existing
         meta = StoredSource(
             hash=digest,
-            name=name,
+            name=display_name(name),
             kind=kind,
             year=year,
             fallback_year=fallback_year,
             imported_at=datetime.now(UTC),
         )
-        if self.has(digest):
-            existing = self.meta(digest)
-            if existing is not None:
-                return existing
         atomic_write_bytes(self._data_path(digest), data, create_parents=True)
         atomic_write_text(self._meta_path(digest), meta.model_dump_json(indent=1))
         return meta
 
     def remove(self, digest: str) -> None:
         """Forget a stored source (its description first: a half-removed source is not
-        a stored one). Errors are ignored: what stays is cleaned up by a later import."""
+        a stored one). What cannot be deleted now is deleted by a later writer."""
         for path in (self._meta_path(digest), self._data_path(digest)):
-            with contextlib.suppress(OSError):
+            with contextlib.suppress(FileNotFoundError):
                 path.unlink()
 
     def meta(self, digest: str) -> StoredSource | None:
@@ -101,28 +112,42 @@ class PageStore:
         """The stored bytes of a source."""
         return self._data_path(digest).read_bytes()
 
+    def hashes(self) -> set[str]:
+        """The hashes of every source with a description (a directory listing, cheap)."""
+        try:
+            with os.scandir(self.folder) as entries:
+                return {e.name[:-5] for e in entries if e.name.endswith(".json")}
+        except OSError:
+            return set()
+
     def sources(self) -> Iterator[StoredSource]:
         """Every completely stored source, oldest import first."""
-        if not self.folder.is_dir():
-            return
         metas = []
-        for meta_path in self.folder.glob("*.json"):
-            meta = self.meta(meta_path.stem)
+        for digest in self.hashes():
+            meta = self.meta(digest)
             if meta is not None and self._data_path(meta.hash).is_file():
                 metas.append(meta)
         yield from sorted(metas, key=lambda m: (m.imported_at, m.hash))
 
     def count(self) -> int:
         """How many sources are stored."""
-        try:
-            with os.scandir(self.folder) as entries:
-                return sum(1 for entry in entries if entry.name.endswith(".json"))
-        except OSError:
-            return 0
+        return len(self.hashes())
 
-    def stamp(self) -> int:
-        """The folder's modification time (ns): it changes whenever a source is added."""
+    def remove_strays(self) -> int:
+        """Delete ``.src`` files without a description and temporary files left by a
+        killed writer; returns how many. Call it holding the index lock."""
+        removed = 0
         try:
-            return self.folder.stat().st_mtime_ns
+            entries = list(os.scandir(self.folder))
         except OSError:
             return 0
+        described = {e.name[:-5] for e in entries if e.name.endswith(".json")}
+        for entry in entries:
+            stray = (entry.name.endswith(".src") and entry.name[:-4] not in described) or (
+                entry.name.startswith(".") and entry.name.endswith(".tmp")
+            )
+            if stray:
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+                    removed += 1
+        return removed

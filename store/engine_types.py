@@ -1,0 +1,54 @@
+"""Small types the query engine's parts share: filters, a window of results, a reader's key."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["Filters", "ResultWindow", "reader_key", "segment_key"]
+
+
+@dataclass
+class Filters:
+    """Restrictions from the user's data, as docnum sets."""
+
+    include: set[int] | None = None
+    exclude: set[int] = field(default_factory=set)
+
+    def allows(self, docnum: int) -> bool:
+        """True when the document passes every filter."""
+        return (self.include is None or docnum in self.include) and docnum not in self.exclude
+
+    @property
+    def active(self) -> bool:
+        """True when anything is filtered."""
+        return self.include is not None or bool(self.exclude)
+
+    def apply(self, docnums: set[int]) -> set[int]:
+        """The docnums that pass."""
+        if self.include is not None:
+            docnums = docnums & self.include
+        return docnums - self.exclude if self.exclude else docnums
+
+
+@dataclass
+class ResultWindow:
+    """The docnums of the results from ``offset`` on (best first), and how many match."""
+
+    docnums: list[int]
+    scores: list[float | None]
+    total: int
+    exact: bool = True
+    broad: bool = False
+
+
+def segment_key(sub: Any) -> str:
+    """A segment's identity: segments never change once written."""
+    segment = sub.segment()
+    return str(segment.segment_id()) if segment is not None else str(id(sub))
+
+
+def reader_key(reader: Any) -> tuple[Any, ...]:
+    """A reader's index version: docnums mean the same under the same key. (The
+    generation alone repeats after a rebuild; the segments' random ids do not.)"""
+    return (reader.generation(), *(segment_key(sub) for sub, _ in reader.leaf_readers()))

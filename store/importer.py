@@ -1,0 +1,328 @@
+"""Importing sources: read and parse with no lock held, then commit all or nothing.
+
+1. **Read and parse** every file (regular files only, each within its kind's size
+   limit), holding no lock: searches and other writers are not held up meanwhile.
+2. **Commit** under the index lock: merge what the files say with the papers as the
+   index holds them *now* (never a copy read before the lock), store the new sources,
+   write the changed papers, commit, record the sources as indexed. Sources left by an
+   import that was killed before its commit are finished on the way.
+3. **Restore** the user's entries from backups, merged field by field.
+
+A refused commit (another writer busy, a full disk, Ctrl-C) leaves no stored source and
+no half-written segment behind: the library is as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from .backup import RestoreSummary, is_note_merge, merge_entry
+from .errors import StoreError, UnwritableError
+from .index import IndexStore
+from .models import FileProblem, ImportReport, Paper, UserEntry
+from .progress import Progress
+from .records import Observation, merge, paper_from_stored, to_document
+from .sources import MAX_SOURCE_BYTES, ParsedSource, parse_source, parse_stored, recognise
+from .sourcestore import SourceKind, SourceStore, content_hash, display_name
+from .userdata import UserData
+
+__all__ = ["Importer"]
+
+_HEAD_BYTES = 4096
+
+
+@dataclass
+class _Incoming:
+    """A parsed source on its way in."""
+
+    digest: str
+    data: bytes
+    name: str
+    shown: str
+    kind: SourceKind
+    year: int | None
+    fallback_year: int
+    parsed: ParsedSource
+
+
+class Importer:
+    """Imports files and pasted text into one library."""
+
+    def __init__(self, index: IndexStore, sources: SourceStore, userdata: UserData) -> None:
+        self.index = index
+        self.sources = sources
+        self.userdata = userdata
+
+    # -- entry points ------------------------------------------------------------------
+
+    def import_paths(
+        self, paths: Iterable[Path | str], *, year: int | None, progress: Progress | None
+    ) -> ImportReport:
+        """Import files and folders of them (see the module's docstring)."""
+        report = ImportReport()
+        files = list(_expand(paths, report))
+        incoming: dict[str, _Incoming] = {}
+        for done, path in enumerate(files):
+            if progress:
+                progress(done, len(files), display_name(path.name))
+            item = self._read(path, year, report)
+            if item is None:
+                continue
+            if item.digest in incoming:
+                report.pages_unchanged += 1
+            else:
+                incoming[item.digest] = item
+        if progress:
+            progress(len(files), len(files), "")
+        self._commit(list(incoming.values()), report, progress)
+        return report
+
+    def import_text(self, text: str, *, name: str, year: int | None) -> ImportReport:
+        """Import a page given as text (pasted into the app, say)."""
+        report = ImportReport()
+        item = self._parse(text.encode("utf-8"), name, name, year, datetime.now(UTC).year, report)
+        self._commit([item] if item else [], report, None)
+        return report
+
+    def finish_interrupted(self, progress: Progress | None = None) -> ImportReport:
+        """Index the sources an import stored but never committed (it was killed)."""
+        report = ImportReport()
+        if self.sources.hashes() - self.index.state().sources:
+            self._commit([], report, progress)
+        return report
+
+    # -- reading and parsing (no lock) -------------------------------------------------
+
+    def _read(self, path: Path, year: int | None, report: ImportReport) -> _Incoming | None:
+        shown = display_name(str(path))
+        try:
+            data, mtime = _read_regular_file(path)
+        except _Refused as refused:
+            report.failures.append(FileProblem(path=shown, message=str(refused)))
+            return None
+        except OSError as exc:
+            report.failures.append(FileProblem(path=shown, message=_os_message(exc)))
+            return None
+        fallback_year = datetime.fromtimestamp(mtime, UTC).year
+        return self._parse(data, path.name, shown, year, fallback_year, report)
+
+    def _parse(
+        self,
+        data: bytes,
+        name: str,
+        shown: str,
+        year: int | None,
+        fallback_year: int,
+        report: ImportReport,
+    ) -> _Incoming | None:
+        digest = content_hash(data)
+        try:
+            parsed = parse_source(data, name, digest, year=year, fallback_year=fallback_year)
+        except StoreError as exc:
+            report.failures.append(FileProblem(path=shown, message=str(exc)))
+            return None
+        except (ValueError, RecursionError, MemoryError) as exc:  # a parser bug or a bomb
+            message = f"could not be read ({type(exc).__name__}: {exc})"
+            report.failures.append(FileProblem(path=shown, message=message))
+            return None
+        report.warnings.extend(FileProblem(path=shown, message=w) for w in parsed.warnings)
+        return _Incoming(digest, data, name, shown, parsed.kind, year, fallback_year, parsed)
+
+    # -- committing (the index lock) ---------------------------------------------------
+
+    def _commit(
+        self, incoming: list[_Incoming], report: ImportReport, progress: Progress | None
+    ) -> None:
+        indexed = self.index.state().sources
+        # A source already indexed adds nothing (a backup still restores its entries).
+        fresh = [item for item in incoming if item.digest not in indexed]
+        report.pages_unchanged += len(incoming) - len(fresh)
+        leftovers = self.sources.hashes() - indexed - {item.digest for item in fresh}
+        if fresh or leftovers:
+            with self.index.locked():
+                self._commit_locked(fresh, report, progress)
+        entries = {pid: entry for item in incoming for pid, entry in item.parsed.entries.items()}
+        if entries:
+            known = {pid for item in incoming for pid in item.parsed.paper_ids}
+            summary = self._restore(entries, known)
+            report.restored_entries = summary.changed
+            if summary.skipped_unknown:
+                report.warnings.append(
+                    FileProblem(
+                        path="backup",
+                        message=f"{summary.skipped_unknown} entries name papers that are "
+                        "neither in the backup nor in the library; skipped",
+                    )
+                )
+
+    def _commit_locked(
+        self, fresh: list[_Incoming], report: ImportReport, progress: Progress | None
+    ) -> None:
+        self.index.remove_leftovers()
+        self.sources.remove_strays()
+        state = self.index.state()  # again, under the lock: another writer may have run
+        fresh = [item for item in fresh if item.digest not in state.sources]
+        leftovers = sorted(self.sources.hashes() - state.sources - {i.digest for i in fresh})
+        finished = self._parse_leftovers(leftovers, report)
+        stored: list[_Incoming] = []
+        committed = False
+        try:
+            for item in fresh:
+                try:
+                    self.sources.save(
+                        item.data,
+                        name=item.name,
+                        kind=item.kind,
+                        year=item.year,
+                        fallback_year=item.fallback_year,
+                    )
+                except UnwritableError as exc:  # this file fails; the others go on
+                    report.failures.append(
+                        FileProblem(path=item.shown, message=f"not stored: {exc}")
+                    )
+                    continue
+                stored.append(item)
+            observations = [o for item in stored for o in item.parsed.observations]
+            observations += [o for parsed in finished for o in parsed.observations]
+            with self.index.searcher() as searcher:
+                changed, new = _merged(searcher, observations)
+            if changed:
+                with self.index.writer() as writer:
+                    for done, paper in enumerate(changed):
+                        if progress and done % 200 == 0:
+                            progress(done, len(changed), "indexing papers")
+                        writer.update_document(**to_document(paper))
+            committed = True
+        finally:
+            if not committed:
+                for item in stored:
+                    self.sources.remove(item.digest)
+        if stored or leftovers:
+            self.index.write_state(state.with_sources({*(i.digest for i in stored), *leftovers}))
+        report.pages += len(stored)
+        report.papers_seen += sum(len(item.parsed.observations) for item in stored)
+        report.new_papers = len(new)
+        report.updated_papers = len(changed) - len(new)
+        report.finished_sources = len(leftovers)
+
+    def _parse_leftovers(self, leftovers: list[str], report: ImportReport) -> list[ParsedSource]:
+        """Parse the sources a killed import stored; one that cannot be read again is
+        recorded as indexed (with a notice), not retried at every import."""
+        parsed: list[ParsedSource] = []
+        for digest in leftovers:
+            meta = self.sources.meta(digest)
+            if meta is None:
+                continue
+            try:
+                parsed.append(parse_stored(self.sources.read(digest), meta))
+            except (OSError, StoreError) as exc:
+                report.warnings.append(
+                    FileProblem(path=meta.name, message=f"stored, but could not be read: {exc}")
+                )
+        return parsed
+
+    # -- restoring the user's entries --------------------------------------------------
+
+    def _restore(self, incoming: dict[str, UserEntry], known: set[str]) -> RestoreSummary:
+        summary = RestoreSummary()
+        with self.index.searcher() as searcher:
+            indexed = {pid for pid in incoming if searcher.document_number(id=pid) is not None}
+
+        def apply(entries: dict[str, UserEntry]) -> None:
+            now = datetime.now(UTC)
+            for pid, entry in incoming.items():
+                if pid not in known and pid not in indexed and pid not in entries:
+                    summary.skipped_unknown += 1
+                    continue
+                before = entries.get(pid)
+                merged = merge_entry(before, entry)
+                if merged is None:
+                    continue
+                if is_note_merge(before, merged):
+                    summary.notes_kept_both += 1
+                merged.updated_at = merged.updated_at or now
+                entries[pid] = merged
+                summary.changed += 1
+
+        self.userdata.update(apply)
+        return summary
+
+
+def _merged(searcher: Any, observations: list[Observation]) -> tuple[list[Paper], set[str]]:
+    """The papers these observations change, merged with the index's copies, and the
+    ids of those the index did not have."""
+    reader = searcher.reader()
+    before: dict[str, Paper | None] = {}
+    batch: dict[str, Paper] = {}
+    for observation in observations:
+        pid = observation.paper_id
+        if pid not in before:
+            docnum = searcher.document_number(id=pid)
+            before[pid] = (
+                paper_from_stored(reader.stored_fields(docnum)["data"])
+                if docnum is not None
+                else None
+            )
+        batch[pid] = merge(batch.get(pid) or before[pid], observation)
+    changed = [paper for pid, paper in batch.items() if paper != before[pid]]
+    return changed, {pid for pid, paper in before.items() if paper is None}
+
+
+class _Refused(Exception):
+    """A file that is not imported, said in a few words."""
+
+
+def _read_regular_file(path: Path) -> tuple[bytes, float]:
+    """The bytes of a regular file within its kind's size limit, and its mtime. A pipe
+    or device is refused before it is opened (opening a pipe waits for a writer)."""
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        raise _Refused("not a regular file (a pipe, device or socket); skipped")
+    with open(path, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise _Refused("not a regular file (a pipe, device or socket); skipped")
+        head = handle.read(_HEAD_BYTES)
+        limit = MAX_SOURCE_BYTES[recognise(head)]
+        if info.st_size > limit:
+            raise _Refused(
+                f"is {info.st_size / 1_048_576:,.0f} MB; paperdeck reads files of this kind "
+                f"up to {limit / 1_048_576:,.0f} MB"
+            )
+        data = head + handle.read(limit + 1 - len(head))
+        if len(data) > limit:
+            raise _Refused(f"grew beyond {limit / 1_048_576:,.0f} MB while it was read")
+    return data, info.st_mtime
+
+
+def _os_message(exc: OSError) -> str:
+    if isinstance(exc, IsADirectoryError):
+        return "is a folder"
+    if isinstance(exc, FileNotFoundError):
+        return "no such file"
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    return exc.strerror or str(exc)
+
+
+def _expand(paths: Iterable[Path | str], report: ImportReport) -> Iterator[Path]:
+    for item in paths:
+        path = Path(item)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if not p.name.startswith(".") and p.is_file())
+            if not found:
+                report.failures.append(
+                    FileProblem(path=display_name(str(path)), message="the folder is empty")
+                )
+            yield from found
+        elif path.exists() or path.is_symlink():
+            yield path
+        else:
+            report.failures.append(
+                FileProblem(path=display_name(str(path)), message="no such file")
+            )

@@ -1,0 +1,153 @@
+"""Which papers match a query, as docnum sets built a posting block at a time.
+
+Pure-Python Whoosh walks about a million postings a second, one at a time. Here a
+term's docnums come from whole posting blocks (cached per segment: segments never
+change), numeric ranges from the sortable columns, and boolean queries combine sets.
+Sets are cached per index version for the last queries and their parts, so typing
+``language mo`` after ``language m`` recomputes only the word being typed.
+"""
+
+from __future__ import annotations
+
+from array import array
+from typing import Any
+
+from whoosh import query as wq
+
+from .cache import SizedCache
+from .engine_types import reader_key, segment_key
+from .ordering import Orderings
+from .user_fields import UserFieldQuery
+from .whoosh_private import deleted_docs, leaf_postings
+
+__all__ = ["MATCH_FIELDS", "TEXT_FIELDS", "MatchSets", "estimate", "is_null"]
+
+POSTINGS_CACHE_IDS = 3_000_000  # about 12 MB of docnums
+MATCH_CACHE_IDS = 600_000  # docnums in cached match sets: about 35 MB
+MATCH_FIELDS = {"abstract": "abstract_terms"}  # the same terms, without positions
+TEXT_FIELDS = frozenset({"title", "title_prefix", "abstract", "organization"})
+
+
+def is_null(query: wq.Query) -> bool:
+    """True for Whoosh's query that matches nothing."""
+    return query is wq.NullQuery or type(query) is type(wq.NullQuery)
+
+
+class MatchSets:
+    """Match sets and the postings they are built from, for one library."""
+
+    def __init__(self, orderings: Orderings) -> None:
+        self.orderings = orderings
+        self._postings: SizedCache[tuple[str, str, Any], array[int]] = SizedCache(
+            POSTINGS_CACHE_IDS, len
+        )
+        self._weighted: SizedCache[tuple[str, str, Any], tuple[array[int], array[float]]] = (
+            SizedCache(POSTINGS_CACHE_IDS // 2, lambda entry: len(entry[0]))
+        )
+        # Match sets hold global docnums: valid for one index version only.
+        self._sets: SizedCache[tuple[Any, ...], set[int]] = SizedCache(MATCH_CACHE_IDS, len)
+
+    def matches(self, searcher: Any, query: wq.Query) -> set[int]:
+        """Every docnum matching ``query``. The set may be shared: do not modify it."""
+        reader = searcher.reader()
+        if isinstance(query, wq.Every):
+            return set(reader.all_doc_ids())
+        if is_null(query):
+            return set()
+        try:
+            key = (*reader_key(reader), query, hash(query))
+        except TypeError:  # an unhashable query part: not cached
+            return self._compute(searcher, query)
+        cached = self._sets.get(key)
+        if cached is not None:
+            return cached
+        result = self._compute(searcher, query)
+        self._sets.put(key, result)
+        return result
+
+    def _compute(self, searcher: Any, query: wq.Query) -> set[int]:
+        reader = searcher.reader()
+        if isinstance(query, UserFieldQuery):
+            return set(query.docnums)
+        if isinstance(query, wq.Term) and query.fieldname in TEXT_FIELDS:
+            return self._term_docnums(reader, query.fieldname, query.text)
+        if isinstance(query, wq.NumericRange) and reader.has_column(query.fieldname):
+            return self._range_docnums(reader, query)
+        if isinstance(query, (wq.Or, wq.DisjunctionMax)):
+            result: set[int] = set()
+            for sub in query.subqueries:
+                result |= self.matches(searcher, sub)
+            return result
+        if isinstance(query, wq.And):
+            parts = sorted(query.subqueries, key=lambda q: estimate(q, reader))
+            result = self.matches(searcher, parts[0])
+            for sub in parts[1:]:
+                if not result:
+                    break
+                result = result & self.matches(searcher, sub)
+            return result
+        if isinstance(query, wq.AndNot):
+            return self.matches(searcher, query.a) - self.matches(searcher, query.b)
+        if isinstance(query, wq.Not):
+            return set(reader.all_doc_ids()) - self.matches(searcher, query.query)
+        if isinstance(query, wq.AndMaybe):
+            return self.matches(searcher, query.a)
+        if isinstance(query, wq.Require):
+            return self.matches(searcher, query.a) & self.matches(searcher, query.b)
+        return set(searcher.docs_for_query(query))
+
+    def _term_docnums(self, reader: Any, fieldname: str, text: Any) -> set[int]:
+        fieldname = MATCH_FIELDS.get(fieldname, fieldname)
+        result: set[int] = set()
+        for sub, offset in reader.leaf_readers():
+            ids = self._segment_postings(sub, fieldname, text)
+            if offset:
+                result.update(i + offset for i in ids)
+            else:
+                result.update(ids)
+            deleted = deleted_docs(sub)
+            if deleted:
+                result.difference_update(d + offset for d in deleted)
+        return result
+
+    def _segment_postings(self, sub: Any, fieldname: str, text: Any) -> array[int]:
+        """A term's docnums in one segment (deletions included), cached."""
+        key = (segment_key(sub), fieldname, text)
+        cached = self._postings.get(key)
+        if cached is None:
+            cached = array("I", leaf_postings(sub, fieldname, text, with_weights=False)[0])
+            self._postings.put(key, cached)
+        return cached
+
+    def weighted_postings(
+        self, sub: Any, fieldname: str, text: Any
+    ) -> tuple[array[int], array[float]]:
+        """A term's docnums and weights in one segment, cached like the docnums alone."""
+        fieldname = MATCH_FIELDS.get(fieldname, fieldname)
+        key = (segment_key(sub), fieldname, text)
+        cached = self._weighted.get(key)
+        if cached is None:
+            ids, weights = leaf_postings(sub, fieldname, text)
+            cached = (array("I", ids), array("f", weights))
+            self._weighted.put(key, cached)
+        return cached
+
+    def _range_docnums(self, reader: Any, query: wq.NumericRange) -> set[int]:
+        values = self.orderings.column(reader, query.fieldname)
+        low, high = query.start, query.end
+        return {
+            d
+            for d in reader.all_doc_ids()
+            if (low is None or values[d] > low or (values[d] == low and not query.startexcl))
+            and (high is None or values[d] < high or (values[d] == high and not query.endexcl))
+        }
+
+
+def estimate(query: wq.Query, reader: Any) -> int:
+    """How many papers ``query`` could match (Whoosh's estimate; user-data parts know)."""
+    if isinstance(query, UserFieldQuery):
+        return len(query.docnums)
+    try:
+        return int(query.estimate_size(reader))
+    except NotImplementedError:
+        return 1 << 30

@@ -1,0 +1,76 @@
+"""Rebuilding the index from the stored sources, beside the old one, then swapping.
+
+The caller holds the index lock (no import can commit meanwhile, so none is lost by
+the swap). The old index serves searches until the new one is complete; a rebuild
+that is killed leaves an ``index.rebuild-*`` folder that the next writer deletes.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+
+from . import storage
+from .atomic import describe_os_error
+from .errors import StoreError, UnwritableError
+from .index import IndexStore
+from .index_state import IndexState, write_state
+from .models import Paper
+from .progress import Progress
+from .records import merge, to_document
+from .schema import SCHEMA_VERSION
+from .sources import parse_stored
+from .sourcestore import SourceStore
+
+__all__ = ["rebuild_index"]
+
+
+def rebuild_index(
+    index: IndexStore,
+    sources: SourceStore,
+    *,
+    progress: Progress | None = None,
+    notices: list[str] | None = None,
+) -> int:
+    """Build a fresh index from every stored source and swap it in; returns the number
+    of papers. Hold the index lock."""
+    index.remove_leftovers()
+    sources.remove_strays()
+    root = index.paths.root
+    fresh = root / f"index.rebuild-{os.getpid()}-{int(time.time() * 1000)}"
+    try:
+        fresh.mkdir(parents=True)
+        ix = storage.create_index(fresh, index.schema)
+        papers: dict[str, Paper] = {}
+        indexed: set[str] = set()
+        stored = list(sources.sources())
+        for done, source in enumerate(stored):
+            if progress:
+                progress(done, len(stored), source.name)
+            indexed.add(source.hash)
+            try:
+                parsed = parse_stored(sources.read(source.hash), source)
+            except (OSError, StoreError) as exc:
+                if notices is not None:
+                    notices.append(f"Stored page {source.name} could not be read again: {exc}")
+                continue
+            for observation in parsed.observations:
+                pid = observation.paper_id
+                papers[pid] = merge(papers.get(pid), observation)
+        with index.writer(ix, limitmb=256) as writer:
+            for done, paper in enumerate(papers.values()):
+                if progress and done % 500 == 0:
+                    progress(done, len(papers), "indexing papers")
+                writer.add_document(**to_document(paper))
+        ix.close()
+        write_state(fresh, IndexState(SCHEMA_VERSION, frozenset(indexed)))
+        index.swap_in(fresh)
+    except OSError as exc:
+        raise UnwritableError(describe_os_error(exc, fresh)) from None
+    finally:
+        if fresh.exists():
+            shutil.rmtree(fresh, ignore_errors=True)
+    if progress:
+        progress(len(papers), len(papers), "")
+    return len(papers)

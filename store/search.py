@@ -1,0 +1,164 @@
+"""The search policy, start to end: build the query, run it, loosen it if it found
+nothing, suggest a spelling, highlight the hits. :meth:`SearchPolicy.search` reads in
+that order."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from whoosh import query as wq
+
+from .engine import Engine
+from .engine_types import ResultWindow
+from .highlight import Highlighter, best_fragment
+from .models import Paper, Results, SearchHit, SortKey, UserEntry
+from .query import QueryBuilder
+from .records import paper_from_stored
+from .user_fields import filters_for, resolve_user_fields
+
+__all__ = ["MAX_RESULTS", "SearchPolicy", "SearchRequest"]
+
+MAX_RESULTS = 10_000  # one window; a list of every match pages through windows
+
+_SYNTAX_NOTICE = "The query's syntax was not understood; searched for its plain words."
+_BROAD_NOTICE = (
+    "A broad query: the best title matches come first, then the other matches, newest "
+    "first. More words rank more precisely."
+)
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """What the caller asked for."""
+
+    text: str = ""
+    sort: SortKey = "relevance"
+    limit: int = 20
+    offset: int = 0
+    as_you_type: bool = False
+    bookmarked: bool | None = None
+    read: bool | None = None
+    tag: str | None = None
+
+
+class SearchPolicy:
+    """How a library answers a search."""
+
+    def __init__(self, queries: QueryBuilder, engine: Engine) -> None:
+        self.queries = queries
+        self.engine = engine
+        self.highlighter = Highlighter(queries.index_form)
+
+    def search(
+        self,
+        searcher: Any,
+        request: SearchRequest,
+        entries: Mapping[str, UserEntry],
+        user_version: object,
+    ) -> Results:
+        """Answer ``request``. Never raises on what the user typed."""
+        started = time.perf_counter()
+        limit = max(1, min(request.limit, MAX_RESULTS))
+        offset = max(0, request.offset)
+        reader = searcher.reader()
+        # 1. Build: the user's text as a query; tag:, bookmarked: and read: from their data.
+        parsed = self.queries.build(request.text, reader, as_you_type=request.as_you_type)
+        query = resolve_user_fields(parsed.query, reader, entries, user_version)
+        sort = request.sort
+        if parsed.is_everything and sort == "relevance":
+            sort = "date"
+        filters = filters_for(
+            reader, entries, bookmarked=request.bookmarked, read=request.read, tag=request.tag
+        )
+        notice = _SYNTAX_NOTICE if parsed.fell_back else None
+
+        # 2. Run.
+        def run(q: wq.Query) -> ResultWindow:
+            return self.engine.run(
+                searcher, q, sort=sort, offset=offset, limit=limit, filters=filters
+            )
+
+        window = run(query)
+        exact_total = window.total
+
+        # 3. Loosen: nothing found, so each word as a prefix or a near spelling.
+        if window.total == 0 and parsed.words and not parsed.is_everything:
+            loose = self.queries.loosen(parsed.words, reader, parsed.prefix_word)
+            loose_window = run(loose)
+            if loose_window.total:
+                window = loose_window
+                query = loose
+                notice = (
+                    f"No exact matches for {parsed.text!r}; showing prefix and "
+                    "near-spelling matches."
+                )
+        if window.broad and notice is None:
+            notice = _BROAD_NOTICE
+
+        # 4. Suggest: a "did you mean" when the query found little.
+        suggestion = None
+        if exact_total < 3 and parsed.words:
+            # The word being typed is only a prefix; judge it only if nothing matched.
+            unfinished = parsed.prefix_word is not None and exact_total > 0
+            words = parsed.words[:-1] if unfinished else parsed.words
+            suggestion = self.queries.suggest(words, reader, parsed.prefix_word)
+
+        # 5. Highlight.
+        hits = self._hits(reader, window, query, entries)
+        return Results(
+            query=request.text,
+            total=window.total,
+            total_exact=window.exact,
+            offset=offset,
+            hits=hits,
+            sort=sort,
+            notice=notice,
+            suggestion=suggestion,
+            elapsed_ms=(time.perf_counter() - started) * 1000,
+        )
+
+    def _hits(
+        self,
+        reader: Any,
+        window: ResultWindow,
+        query: wq.Query,
+        entries: Mapping[str, UserEntry],
+    ) -> list[SearchHit]:
+        words: set[str] = set()
+        prefixes: set[str] = set()
+        for fieldname, term in _query_terms(query):
+            if fieldname in ("title", "abstract"):
+                words.add(term)
+            elif fieldname == "title_prefix":
+                prefixes.add(term)
+        hits: list[SearchHit] = []
+        for docnum, score in zip(window.docnums, window.scores, strict=True):
+            paper: Paper = paper_from_stored(reader.stored_fields(docnum)["data"])
+            paper = paper.with_user(entries.get(paper.id))
+            abstract_spans = self.highlighter.spans(paper.abstract, words)
+            fragment, fragment_spans = best_fragment(paper.abstract, abstract_spans)
+            hits.append(
+                SearchHit(
+                    paper=paper,
+                    score=score,
+                    title_spans=self.highlighter.spans(paper.title, words, prefixes),
+                    fragment=fragment,
+                    fragment_spans=fragment_spans,
+                )
+            )
+        return hits
+
+
+def _query_terms(query: wq.Query) -> Iterator[tuple[str, str]]:
+    """The concrete (field, text) terms of a query, after prefix and fuzzy expansion."""
+    for fieldname, term in query.iter_all_terms():
+        if isinstance(term, bytes):
+            try:
+                term = term.decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+        if isinstance(term, str):
+            yield fieldname, term

@@ -1,0 +1,174 @@
+"""Every use of Whoosh's private API, in one place.
+
+paperdeck reaches under Whoosh's public API where the public way is too slow or cannot
+clean up after a failure. Each function below names the private parts it touches and
+the version it was checked against; ``pyproject.toml`` pins ``whoosh-reloaded`` to
+``>=2.7.5,<2.8`` because of them, and ``tests/store/test_whoosh_private.py`` fails when
+the installed Whoosh is one these were not checked against. Where the private parts are
+missing, each function falls back to the public, slower way (or does nothing).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+from array import array
+from itertools import accumulate
+from pathlib import Path
+from typing import Any
+
+import whoosh
+from whoosh.index import clean_files
+from whoosh.util.numeric import byte_to_length
+
+__all__ = [
+    "CHECKED_VERSIONS",
+    "abandon_writer",
+    "deleted_docs",
+    "field_lengths",
+    "leaf_postings",
+    "segment_count",
+    "whoosh_version",
+]
+
+CHECKED_VERSIONS = frozenset({(2, 7, 5)})
+"""Whoosh versions the functions below were read and tested against."""
+
+_LENGTH_TABLE = [1, *(byte_to_length(b) for b in range(1, 256))]  # 0: nothing stored
+
+
+def whoosh_version() -> tuple[int, int, int]:
+    """The installed Whoosh's version."""
+    major, minor, patch = (int(part) for part in whoosh.__version__[:3])
+    return major, minor, patch
+
+
+def leaf_postings(
+    sub: Any, fieldname: str, text: Any, *, with_weights: bool = True
+) -> tuple[list[int], list[float]]:
+    """Docnums (and weights) of one term in one segment, a posting block at a time,
+    deletions included.
+
+    Private parts (checked on 2.7.5): ``SegmentReader._text_to_bytes``, ``._terms``,
+    and ``W3LeafMatcher._ids/_data/_i/_byteids/_weights/_read_data/_read_weights/
+    _next_block``. Reading whole blocks and undoing the docnum deltas with
+    ``accumulate`` (in C) takes a third of the time of Whoosh's per-posting generator.
+    """
+    if sub.doc_frequency(fieldname, text) == 0:
+        return [], []
+    ids: list[int] = []
+    weights: list[float] = []
+    try:
+        btext = sub._text_to_bytes(fieldname, text)
+        matcher = sub._terms.matcher(fieldname, btext, sub.schema[fieldname].format)
+        _ = matcher._ids, matcher._byteids, matcher._next_block
+    except AttributeError:  # another codec or version: the public, slower way
+        return _public_postings(sub, fieldname, text, with_weights)
+    while matcher.is_active():
+        if matcher._ids is None:
+            if matcher._data is None:
+                matcher._read_data()
+            block = matcher._data[0]
+            matcher._ids = tuple(block if matcher._byteids else accumulate(block))
+        ids.extend(matcher._ids[matcher._i :])
+        if with_weights:
+            if matcher._weights is None:
+                matcher._read_weights()
+            weights.extend(matcher._weights[matcher._i :])
+        matcher._next_block()
+    return ids, weights
+
+
+def _public_postings(
+    sub: Any, fieldname: str, text: Any, with_weights: bool
+) -> tuple[list[int], list[float]]:
+    ids: list[int] = []
+    weights: list[float] = []
+    # The public matcher skips deleted documents; callers remove deletions anyway.
+    matcher = sub.postings(fieldname, text)
+    while matcher.is_active():
+        ids.append(matcher.id())
+        if with_weights:
+            weights.append(matcher.weight())
+        matcher.next()
+    return ids, weights
+
+
+def deleted_docs(sub: Any) -> frozenset[int]:
+    """The deleted docnums of one segment.
+
+    ``SegmentReader.deleted_docs_set`` (a cached property, checked on 2.7.5) is not
+    part of the reader's documented interface.
+    """
+    deleted = getattr(sub, "deleted_docs_set", None)
+    if deleted is not None:
+        return frozenset(deleted)
+    if not sub.has_deletions():
+        return frozenset()
+    return frozenset(d for d in range(sub.doc_count_all()) if sub.is_deleted(d))
+
+
+def field_lengths(reader: Any, fieldname: str) -> array[int] | None:
+    """Every document's length of ``fieldname`` in one segment (Whoosh's default of 1
+    where none was stored), read at once; None where that is not possible (scoring then
+    asks Whoosh per posting).
+
+    Private parts (checked on 2.7.5): ``SegmentReader._perdoc._cached_reader``, the
+    column reader's ``_dbfile/_basepos/_count``, and ``whoosh.codec.whoosh3.LENGTHS_COLUMN``.
+    """
+    try:
+        from whoosh.codec.whoosh3 import LENGTHS_COLUMN
+
+        column = reader._perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
+        doccount = int(reader.doc_count_all())
+        if column is None:
+            return array("I", [1]) * doccount
+        raw = bytes(column._dbfile.get(column._basepos, column._count))
+    except (AttributeError, ImportError):
+        return None
+    lengths = array("I", [_LENGTH_TABLE[b] for b in raw])
+    if len(lengths) < doccount:  # trailing documents without a value
+        lengths.extend([1] * (doccount - len(lengths)))
+    return lengths
+
+
+def segment_count(ix: Any) -> int:
+    """How many segments the index's newest generation has (``FileIndex._segments``,
+    checked on 2.7.5); 0 if it cannot tell."""
+    segments = getattr(ix, "_segments", None)
+    return len(segments()) if segments is not None else 0
+
+
+def abandon_writer(ix: Any, writer: Any) -> None:
+    """Give up a failed write and delete what it left behind.
+
+    Whoosh's ``cancel`` first flushes the segment being written; on a full disk that
+    fails too, before the lock is released and the temporary folder removed. So the
+    lock is released here either way, then the unfinished segment's files and the
+    temporary folder are deleted under the lock (the committed index is untouched).
+
+    Private parts (checked on 2.7.5): ``SegmentWriter.is_closed/_tempstorage/
+    writelock``, ``FileIndex._read_toc``. Errors while cleaning up are ignored on
+    purpose: this runs while another error is on its way to the user, and what it
+    cannot delete is cleaned up by the next commit.
+    """
+    with contextlib.suppress(Exception):
+        writer.cancel()
+    if not getattr(writer, "is_closed", True):
+        with contextlib.suppress(Exception):
+            writer._tempstorage.destroy()
+        with contextlib.suppress(Exception):
+            writer.writelock.release()
+        writer.is_closed = True
+    storage = ix.storage
+    lock = storage.lock(f"{ix.indexname}_WRITELOCK")
+    if not lock.acquire(False):
+        return
+    try:
+        with contextlib.suppress(Exception):
+            toc = ix._read_toc()
+            clean_files(storage, ix.indexname, toc.generation, toc.segments)
+        with contextlib.suppress(OSError):
+            shutil.rmtree(Path(storage.folder) / f"{ix.indexname}.tmp")
+    finally:
+        lock.release()
