@@ -69,7 +69,7 @@ def write_backup(papers: Iterable[Paper], entries: Mapping[str, UserEntry], out:
     first = True
     for pid in ids:
         entry = entries.get(pid)
-        if entry is None or entry.is_empty():
+        if entry is None or entry.is_blank():
             continue
         value = json.dumps(entry.model_dump(mode="json", exclude_defaults=True))
         out.write(("" if first else ",") + json.dumps(pid) + ": " + value + "\n")
@@ -186,7 +186,7 @@ def merge_entry(current: UserEntry | None, incoming: UserEntry) -> UserEntry | N
     when nothing changes. Per field, the later change wins, except that a restore never
     deletes: tags are added, and a different note is kept beside the current one."""
     if current is None:
-        return None if incoming.is_empty() else incoming.model_copy(deep=True)
+        return None if incoming.is_blank() else incoming.model_copy(deep=True)
     merged = current.model_copy(deep=True)
 
     def newer(name: UserField) -> bool:

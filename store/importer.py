@@ -110,7 +110,7 @@ class Importer:
             report.failures.append(FileProblem(path=shown, message=_os_message(exc)))
             return None
         fallback_year = datetime.fromtimestamp(mtime, UTC).year
-        return self._parse(data, path.name, shown, year, fallback_year, report)
+        return self._parse(data, display_name(path.name), shown, year, fallback_year, report)
 
     def _parse(
         self,
@@ -197,7 +197,11 @@ class Importer:
                     for done, paper in enumerate(changed):
                         if progress and done % 200 == 0:
                             progress(done, len(changed), "indexing papers")
-                        writer.update_document(**to_document(paper))
+                        document = to_document(paper)
+                        if paper.id in new:  # nothing to replace: skip the id lookup
+                            writer.add_document(**document)
+                        else:
+                            writer.update_document(**document)
             committed = True
         finally:
             if not committed:

@@ -62,7 +62,7 @@ class IndexStore:
         """Why the index cannot be used as it is (missing, old, unreadable), or None
         after opening it. Never writes."""
         index_dir = self.paths.index_dir
-        if not storage.exists(index_dir):
+        if not index_dir.is_dir():
             return "the index is missing"
         state = read_state(index_dir)
         if state is None:
@@ -70,6 +70,8 @@ class IndexStore:
         if state.schema != SCHEMA_VERSION:
             return "the index was made by another version of paperdeck"
         try:
+            if not storage.exists(index_dir):
+                return "the index is missing"
             ix = storage.open_index(index_dir, self.schema)
             with ix.searcher() as searcher:
                 searcher.doc_count()

@@ -20,42 +20,32 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, Literal, TextIO, TypeVar
+from typing import TextIO
 
-from .damage import describe_damage, is_damage
+from . import paper_reads
 from .engine import Engine
 from .errors import NotFoundError
 from .export import export_papers, write_export, write_papers
 from .formats import ExportFormat
 from .importer import Importer
-from .index import IndexStore, folder_identity
+from .index import IndexStore
+from .library_info import library_info
 from .listing import Listing
 from .models import ImportReport, LibraryInfo, Paper, Results, SortKey, UserEntry
+from .paper_reads import ListSort, check_id
 from .paths import LibraryPaths, default_data_dir
 from .progress import Progress
 from .query import QueryBuilder
-from .rebuild import rebuild_index
-from .records import paper_from_stored
-from .schema import SCHEMA_VERSION
+from .rebuild import rebuild_index, remove_sources
+from .repair import IndexGuard
 from .search import SearchPolicy, SearchRequest
-from .sourcestore import SourceStore
+from .sourcestore import SourceStore, StoredSource
 from .user_edits import UserEdits
-from .user_fields import filters_for
 from .userdata import UserData
-from .whoosh_private import segment_count
 
 __all__ = ["Library"]
 
-R = TypeVar("R")
-ListSort = Literal["date", "upvotes", "title"]
-REPAIR_WAIT_S = 30.0  # how long a damaged read waits for another process's rebuild
 _CHUNK = 500
-
-
-def _check_id(paper_id: object) -> str:
-    if not isinstance(paper_id, str):
-        raise TypeError(f"a paper id is a string, not {type(paper_id).__name__}")
-    return paper_id
 
 
 class Library:
@@ -70,11 +60,10 @@ class Library:
         self.sources = SourceStore(self.paths.pages_dir)
         self.userdata = UserData(self.paths)
         self.notices: list[str] = []
-        self.rebuilt_on_open = False
         self._index = IndexStore(self.paths)
-        queries = QueryBuilder(self._index.schema)
+        self._guard = IndexGuard(self._index, self.sources, self.notices)
         self._engine = Engine(self._index.weighting, cache_dir=self.paths.index_dir)
-        self._policy = SearchPolicy(queries, self._engine)
+        self._policy = SearchPolicy(QueryBuilder(self._index.schema), self._engine)
         self._importer = Importer(self._index, self.sources, self.userdata)
         self._edits = UserEdits(self.userdata)
 
@@ -91,9 +80,7 @@ class Library:
         """
         library = cls(Path(root) if root is not None else default_data_dir())
         library.userdata.refresh()  # a damaged file is moved aside now, with a notice
-        problem = library._index.problem()
-        if problem is not None:
-            library._repair(problem)
+        library._guard.open()
         return library
 
     @classmethod
@@ -110,33 +97,10 @@ class Library:
             return None
         return library
 
-    def _repair(self, problem: str) -> None:
-        """Make the index usable (found on open): rebuild it, or make a first, empty one,
-        unless another process did it while this one waited for the lock."""
-        with self._index.locked(timeout=REPAIR_WAIT_S):
-            if self._index.problem() is None:
-                return
-            if self._index.is_new() and not self.sources.count():
-                self._index.create_empty()
-                return
-            self._rebuild_locked(problem)
-
-    def _repair_damage(self, exc: Exception, seen: tuple[int, int] | None) -> None:
-        """A read found damage: rebuild, unless another process swapped in a new index
-        since (``seen`` is the index folder's identity before the read)."""
-        with self._index.locked(timeout=REPAIR_WAIT_S):
-            if folder_identity(self.paths.index_dir) != seen:
-                self._index.problem()  # rebuilt meanwhile: open the new one
-                return
-            self._rebuild_locked(f"the index is damaged ({describe_damage(exc)})")
-
-    def _rebuild_locked(self, reason: str) -> None:
-        count = rebuild_index(self._index, self.sources, notices=self.notices)
-        self.rebuilt_on_open = True
-        self.notices.append(
-            f"The search index was rebuilt from {self.sources.count()} stored pages "
-            f"({count} papers) because {reason}; your bookmarks are untouched."
-        )
+    @property
+    def rebuilt_on_open(self) -> bool:
+        """True when opening (or a read since) had to rebuild the index."""
+        return self._guard.rebuilt
 
     def close(self) -> None:
         """Release the searchers and the index."""
@@ -150,62 +114,22 @@ class Library:
 
     # -- reading -----------------------------------------------------------------------
 
-    def _read(self, read: Callable[[Any], R]) -> R:
-        """Run ``read`` on a searcher; on damage, rebuild once and run it again."""
-        seen = folder_identity(self.paths.index_dir)
-        try:
-            with self._index.searcher() as searcher:
-                return read(searcher)
-        except Exception as exc:
-            if not is_damage(exc):
-                raise
-            self._repair_damage(exc, seen)
-        with self._index.searcher() as searcher:
-            return read(searcher)  # a second failure is not damage: it is raised
-
     def count(self) -> int:
         """How many papers the library holds."""
-        return self._read(lambda searcher: int(searcher.doc_count()))
+        return self._guard.read(lambda searcher: int(searcher.doc_count()))
 
     def get(self, paper_id: str) -> Paper:
         """The paper with this id (or a unique prefix of it, at least 4 characters)."""
-        paper_id = _check_id(paper_id)
-
-        def read(searcher: Any) -> Paper:
-            fields = searcher.document(id=paper_id)
-            if fields is None and len(paper_id) >= 4:
-                matches = list(searcher.reader().expand_prefix("id", paper_id.lower()))
-                if len(matches) > 1:
-                    shown = ", ".join(_text(m) for m in matches[:5])
-                    raise NotFoundError(
-                        f"{paper_id!r} is ambiguous: {len(matches)} papers start with it "
-                        f"({shown}{', …' if len(matches) > 5 else ''}); type more"
-                    )
-                if matches:
-                    fields = searcher.document(id=_text(matches[0]))
-            if fields is None:
-                raise NotFoundError(f"no paper has the id {paper_id!r}")
-            return paper_from_stored(fields["data"])
-
-        paper = self._read(read)
+        paper_id = check_id(paper_id)
+        paper = self._guard.read(lambda searcher: paper_reads.by_id(searcher, paper_id))
         return paper.with_user(self.userdata.get(paper.id))
 
     def related(self, paper_id: str, limit: int = 8) -> list[Paper]:
         """Papers like this one (Whoosh ``more_like`` over title and abstract), offline."""
         paper = self.get(paper_id)
-
-        def read(searcher: Any) -> list[Paper]:
-            docnum = searcher.document_number(id=paper.id)
-            if docnum is None:
-                return []
-            hits = searcher.more_like(
-                docnum, "abstract", text=f"{paper.title} {paper.abstract}", top=limit + 1
-            )
-            return [paper_from_stored(hit["data"]) for hit in hits]
-
+        found = self._guard.read(lambda searcher: paper_reads.related(searcher, paper, limit))
         entries = self.userdata.entries()
-        found = self._read(read)
-        return [p.with_user(entries.get(p.id)) for p in found if p.id != paper.id][:limit]
+        return [p.with_user(entries.get(p.id)) for p in found]
 
     def search(
         self,
@@ -228,7 +152,7 @@ class Library:
         request = SearchRequest(text, sort, limit, offset, as_you_type, bookmarked, read, tag)
         entries = self.userdata.entries()
         version = self.userdata.revision
-        return self._read(lambda s: self._policy.search(s, request, entries, version))
+        return self._guard.read(lambda s: self._policy.search(s, request, entries, version))
 
     def listing(
         self,
@@ -242,48 +166,33 @@ class Library:
 
         Made for lists of 100,000 papers that draw only the visible rows.
         """
-        seen = folder_identity(self.paths.index_dir)
-        try:
-            listing = self._listing(sort, bookmarked=bookmarked, read=read, tag=tag)
-        except Exception as exc:
-            if not is_damage(exc):
-                raise
-            self._repair_damage(exc, seen)
-            listing = self._listing(sort, bookmarked=bookmarked, read=read, tag=tag)
+        listing = self._guard.guarded(
+            lambda: self._listing(sort, bookmarked=bookmarked, read=read, tag=tag)
+        )
         assert listing is not None
         return listing
 
     def saved_listing(self) -> Listing | None:
         """All papers, newest first, if that order was saved for this index version (a
         file read, not a sort: for showing the library at once); else None."""
-        return self._listing("date", bookmarked=None, read=None, tag=None, saved_only=True)
+        return self._listing("date", saved_only=True)
 
-    def _listing(
-        self,
-        sort: ListSort,
-        *,
-        bookmarked: bool | None,
-        read: bool | None,
-        tag: str | None,
-        saved_only: bool = False,
-    ) -> Listing | None:
+    def _listing(self, sort: ListSort, **options: bool | str | None) -> Listing | None:
         searcher = self._index.open_searcher()
         try:
-            reader = searcher.reader()
-            ordering = self._engine.orderings.get(reader, sort, saved_only=saved_only)
-            if ordering is None:
-                searcher.close()
-                return None
-            ordered: Sequence[int] = ordering.docnums
-            if bookmarked is not None or read is not None or tag:
-                filters = filters_for(
-                    reader, self.userdata.entries(), bookmarked=bookmarked, read=read, tag=tag
-                )
-                ordered = [d for d in ordered if filters.allows(d)]
+            made = paper_reads.listing(
+                searcher,
+                self._engine.orderings,
+                self.userdata,
+                sort,
+                **options,  # type: ignore[arg-type]
+            )
         except BaseException:
             searcher.close()
             raise
-        return Listing(searcher, ordered, self.userdata)
+        if made is None:
+            searcher.close()
+        return made
 
     def papers(self, sort: ListSort = "date", *, tag: str | None = None) -> Iterator[Paper]:
         """Every paper (with ``tag`` only, if given) in ``sort`` order, read a few hundred
@@ -338,6 +247,29 @@ class Library:
         with self._index.locked():
             return rebuild_index(self._index, self.sources, progress=progress, notices=self.notices)
 
+    def stored_sources(self) -> list[StoredSource]:
+        """Every stored source (page, backup), oldest import first."""
+        return list(self.sources.sources())
+
+    def remove_source(self, digest: str, progress: Progress | None = None) -> StoredSource:
+        """Forget one stored source (a unique prefix of its hash will do) and rebuild the
+        index without it; the user's data is kept."""
+        matches = [s for s in self.sources.sources() if s.hash.startswith(digest.lower())]
+        if len(matches) != 1 or len(digest) < 6:
+            raise NotFoundError(
+                f"{len(matches) or 'no'} stored sources start with {digest!r}"
+                + ("; type more (at least 6 characters)" if matches else "")
+            )
+        with self._index.locked():
+            remove_sources(
+                self._index,
+                self.sources,
+                {matches[0].hash},
+                progress=progress,
+                notices=self.notices,
+            )
+        return matches[0]
+
     # -- the user's data ---------------------------------------------------------------
 
     def _edited(self, paper_id: str, edit: Callable[[str], UserEntry]) -> Paper:
@@ -390,12 +322,8 @@ class Library:
             ),
             reverse=True,
         )
-
-        def read(searcher: Any) -> list[Paper]:
-            found = (searcher.document(id=pid) for _, pid in chosen)
-            return [paper_from_stored(fields["data"]) for fields in found if fields is not None]
-
-        return [p.with_user(entries[p.id]) for p in self._read(read)]
+        found = self._guard.read(lambda s: paper_reads.by_ids(s, (pid for _, pid in chosen)))
+        return [p.with_user(entries[p.id]) for p in found]
 
     def tags(self) -> dict[str, int]:
         """Every tag in use, with how many papers carry it."""
@@ -409,38 +337,7 @@ class Library:
 
     def info(self) -> LibraryInfo:
         """Paths, counts and index health."""
-        entries = self.userdata.entries()
-        index_dir = self.paths.index_dir
-        index_bytes = (
-            sum(f.stat().st_size for f in index_dir.glob("*") if f.is_file())
-            if index_dir.is_dir()
-            else 0
-        )
-        not_indexed = len(self.sources.hashes() - self._index.state().sources)
-        try:
-            papers = self.count()
-            ok = True
-        except Exception as exc:
-            if not is_damage(exc):
-                raise
-            papers, ok = 0, False
-        return LibraryInfo(
-            data_dir=str(self.paths.root),
-            index_dir=str(index_dir),
-            pages_dir=str(self.paths.pages_dir),
-            userdata_file=str(self.paths.userdata_file),
-            papers=papers,
-            pages=self.sources.count(),
-            bookmarks=sum(1 for e in entries.values() if e.bookmarked),
-            read=sum(1 for e in entries.values() if e.read),
-            tagged=sum(1 for e in entries.values() if e.tags),
-            index_ok=ok and not_indexed == 0,
-            index_segments=segment_count(self._index.ix) if ok else 0,
-            index_bytes=index_bytes,
-            pages_not_indexed=not_indexed,
-            schema_version=SCHEMA_VERSION,
-            notices=list(self.notices) + list(self.userdata.notices),
-        )
+        return library_info(self._index, self.sources, self.userdata, self.count, self.notices)
 
     def _chosen(self, everything: bool, tag: str | None) -> Iterable[Paper]:
         return self.papers(tag=tag) if everything else self.bookmarks(tag=tag)
@@ -470,7 +367,3 @@ class Library:
         """Write an export to ``path`` atomically (never overwriting unless ``force``)."""
         papers = self._chosen(everything, tag)
         return write_export(path, papers, fmt, entries=self.userdata.entries(), force=force)
-
-
-def _text(term: object) -> str:
-    return term.decode("utf-8") if isinstance(term, bytes) else str(term)

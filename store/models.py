@@ -95,10 +95,18 @@ class UserEntry(_Model):
         """True when the entry records nothing worth keeping."""
         return not (self.bookmarked or self.tags or self.note or self.read)
 
+    def is_blank(self) -> bool:
+        """True when there is nothing to keep, not even when a field was last changed
+        (an un-bookmark is remembered, so an older backup cannot undo it)."""
+        return self.is_empty() and not self.changed
+
     def changed_at(self, name: UserField) -> datetime:
-        """When ``name`` was last changed (older files only know the whole entry's time)."""
+        """When ``name`` was last changed. Entries written before paperdeck recorded
+        each field's time only know the whole entry's."""
+        if self.changed:
+            return self.changed.get(name) or NEVER
         fallback = {"bookmarked": self.bookmarked_at, "read": self.read_at}.get(name)
-        return self.changed.get(name) or fallback or self.updated_at or NEVER
+        return fallback or self.updated_at or NEVER
 
     def touch(self, name: UserField, when: datetime) -> None:
         """Record that ``name`` changed at ``when``."""

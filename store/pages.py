@@ -99,12 +99,34 @@ def decode_page(data: bytes) -> str:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
-            try:
-                text = data.decode("cp1252")
-            except UnicodeDecodeError:
-                text = data.decode("latin-1")
+            text = _decode_lines(data)
     _reject_non_text(text)
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _decode_lines(data: bytes) -> str:
+    """A file that is not all UTF-8, line by line: a UTF-8 page with one Windows-1252
+    byte (pasted from elsewhere) keeps every other line intact, and a page that is
+    Windows-1252 throughout decodes as that."""
+    lines = []
+    for line in data.split(b"\n"):
+        try:
+            lines.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            lines.append(
+                line.decode("cp1252", errors="strict")
+                if _is_cp1252(line)
+                else line.decode("latin-1")
+            )
+    return "\n".join(lines)
+
+
+def _is_cp1252(line: bytes) -> bool:
+    try:
+        line.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _strict(data: bytes, encoding: str) -> str:

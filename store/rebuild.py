@@ -23,7 +23,7 @@ from .schema import SCHEMA_VERSION
 from .sources import parse_stored
 from .sourcestore import SourceStore
 
-__all__ = ["rebuild_index"]
+__all__ = ["rebuild_index", "remove_sources"]
 
 
 def rebuild_index(
@@ -74,3 +74,18 @@ def rebuild_index(
     if progress:
         progress(len(papers), len(papers), "")
     return len(papers)
+
+
+def remove_sources(
+    index: IndexStore,
+    sources: SourceStore,
+    digests: set[str],
+    *,
+    progress: Progress | None = None,
+    notices: list[str] | None = None,
+) -> int:
+    """Forget stored sources and rebuild the index without them (papers seen only there
+    disappear; the user's data is kept). Hold the index lock. Returns the papers left."""
+    for digest in digests:
+        sources.remove(digest)
+    return rebuild_index(index, sources, progress=progress, notices=notices)

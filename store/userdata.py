@@ -56,7 +56,7 @@ def dump_entries(entries: dict[str, UserEntry], revision: int) -> bytes:
         "entries": {
             key: entry.model_dump(mode="json", exclude_defaults=True)
             for key, entry in sorted(entries.items())
-            if not entry.is_empty()
+            if not entry.is_blank()
         },
     }
     return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
@@ -97,16 +97,20 @@ class UserData:
             self._load()
 
     def update(self, change: Callable[[dict[str, UserEntry]], T]) -> T:
-        """Apply ``change`` to a fresh copy of the entries under the lock, then save atomically."""
+        """Apply ``change`` to a fresh copy of the entries under the lock, then save
+        atomically (unless nothing changed)."""
         with self._lock():
             self._load_locked()
             entries = {key: entry.model_copy(deep=True) for key, entry in self._entries.items()}
             result = change(entries)
+            kept = {key: e for key, e in entries.items() if not e.is_blank()}
+            if kept == self._entries:
+                return result  # nothing changed: the file is not rewritten
             revision = self._revision + 1
             data = dump_entries(entries, revision)
             self._backup_current()
             atomic_write_bytes(self._paths.userdata_file, data)
-            self._entries = {key: e for key, e in entries.items() if not e.is_empty()}
+            self._entries = kept
             self._revision = revision
             self._stamp = self._current_stamp()
             return result
@@ -124,8 +128,16 @@ class UserData:
         return (stat.st_mtime_ns, stat.st_size)
 
     def _read(self, path: Path) -> tuple[dict[str, UserEntry], int]:
-        raw = json.loads(path.read_bytes().decode("utf-8"))
-        return parse_entries(raw), int(raw.get("revision", 0))
+        """The entries and revision of a user-data file; ``ValueError`` if it is not one."""
+        try:
+            raw = json.loads(path.read_bytes().decode("utf-8"))
+        except RecursionError:
+            raise ValueError("nested too deeply to be a user-data file") from None
+        entries = parse_entries(raw)
+        revision = raw.get("revision", 0)
+        if not isinstance(revision, int) or isinstance(revision, bool) or revision < 0:
+            raise ValueError(f"the revision {str(revision)[:20]!r} is not a whole number")
+        return entries, revision
 
     def _load(self) -> None:
         stamp = self._current_stamp()
@@ -154,14 +166,14 @@ class UserData:
             self._entries, self._revision = self._read(path)
         except OSError as exc:
             return describe_os_error(exc, path)
-        except (ValueError, TypeError) as exc:
-            return str(exc) or type(exc).__name__
+        except (ValueError, TypeError) as exc:  # UnicodeDecodeError is a ValueError
+            return _first_line(exc)
         self._stamp = stamp
         return None
 
     def _recover(self, problem: str) -> None:
         path = self._paths.userdata_file
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%f")
         aside = path.with_name(f"{path.name}.corrupt-{stamp}")
         try:
             os.replace(path, aside)
@@ -172,7 +184,7 @@ class UserData:
             ) from None
         try:
             entries, revision = self._read(self._paths.userdata_backup)
-        except (OSError, ValueError):
+        except (OSError, ValueError, TypeError):
             entries, revision = {}, 0
             self.notices.append(
                 f"Your bookmarks file was damaged ({problem}); it was kept as {aside.name} "
@@ -195,6 +207,11 @@ class UserData:
         # A missing backup must not stop the user's change.
         with contextlib.suppress(OSError, UnwritableError):
             atomic_write_bytes(self._paths.userdata_backup, path.read_bytes())
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0][:200] if text else type(exc).__name__
 
 
 class _TimedLock(FileLock):
