@@ -23,6 +23,7 @@ from whoosh.util.numeric import byte_to_length
 
 __all__ = [
     "CHECKED_VERSIONS",
+    "remember_missing_columns",
     "abandon_writer",
     "deleted_docs",
     "field_lengths",
@@ -172,3 +173,35 @@ def abandon_writer(ix: Any, writer: Any) -> None:
             shutil.rmtree(Path(storage.folder) / f"{ix.indexname}.tmp")
     finally:
         lock.release()
+
+
+def remember_missing_columns() -> None:
+    """Make a segment's per-document reader remember that a column is absent.
+
+    While a segment is written, Whoosh asks for a field length at every posting; for a
+    field without lengths (numbers, ids, spelling words) ``W3PerDocReader._cached_reader``
+    (checked on 2.7.5) asks the file system whether the column file exists, every time:
+    two system calls per posting, a quarter of an import. Segments never change once
+    written, so the answer is kept like a found column is. Idempotent.
+    """
+    try:
+        from whoosh.codec.whoosh3 import W3PerDocReader
+    except ImportError:
+        return
+    if getattr(W3PerDocReader, "_paperdeck_remembers", False):
+        return
+    original = W3PerDocReader._cached_reader
+
+    def cached_reader(self: Any, fieldname: str, column: Any) -> Any:
+        readers = self._readers
+        if fieldname in readers:
+            return readers[fieldname]
+        reader = original(self, fieldname, column)
+        readers[fieldname] = reader  # None too: the segment's files never change
+        return reader
+
+    W3PerDocReader._cached_reader = cached_reader
+    W3PerDocReader._paperdeck_remembers = True
+
+
+remember_missing_columns()

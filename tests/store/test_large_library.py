@@ -50,7 +50,7 @@ def _pages(folder: Path) -> list[Path]:
         papers = [
             (
                 f"Paper {n:05d} on {rng.choice(WORDS)} and {rng.choice(WORDS)}",
-                " ".join(rng.choices(WORDS, k=40)) + ".",
+                " ".join(rng.choices(WORDS, k=8)) + ".",
                 f"• {rng.randint(1, 30)} authors\n·\nMar {1 + n % 28}, 2024 {n % 50}",
             )
             for n in range(start, start + PER_PAGE)
