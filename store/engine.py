@@ -23,11 +23,11 @@ from whoosh import query as wq
 from whoosh.collectors import FilterCollector, TimeLimitCollector, TopCollector
 from whoosh.searching import TimeLimit
 
+from .docsets import DocSetQuery
 from .engine_types import Filters, ResultWindow
 from .matching import TEXT_FIELDS, MatchSets, is_null
 from .ordering import Ordering, Orderings
 from .scoring import CachedLengthBM25F, score_in_memory
-from .user_fields import UserFieldQuery
 
 __all__ = ["Engine", "restrict_to_titles"]
 
@@ -241,7 +241,7 @@ def restrict_to_titles(query: wq.Query) -> wq.Query | None:
         if not kept:
             return wq.NullQuery
         return kept[0] if len(kept) == 1 else wq.Or(kept)
-    if isinstance(query, UserFieldQuery):
+    if isinstance(query, DocSetQuery):
         return query
     if query.is_leaf():
         fieldname = getattr(query, "fieldname", None)

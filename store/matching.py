@@ -15,9 +15,9 @@ from typing import Any
 from whoosh import query as wq
 
 from .cache import SizedCache
+from .docsets import DocSetQuery
 from .engine_types import reader_key, segment_key
 from .ordering import Orderings
-from .user_fields import UserFieldQuery
 from .whoosh_private import deleted_docs, leaf_postings
 
 __all__ = ["MATCH_FIELDS", "TEXT_FIELDS", "MatchSets", "estimate", "is_null"]
@@ -67,12 +67,10 @@ class MatchSets:
 
     def _compute(self, searcher: Any, query: wq.Query) -> set[int]:
         reader = searcher.reader()
-        if isinstance(query, UserFieldQuery):
+        if isinstance(query, DocSetQuery):
             return set(query.docnums)
         if isinstance(query, wq.Term) and query.fieldname in TEXT_FIELDS:
             return self._term_docnums(reader, query.fieldname, query.text)
-        if isinstance(query, wq.NumericRange) and reader.has_column(query.fieldname):
-            return self._range_docnums(reader, query)
         if isinstance(query, (wq.Or, wq.DisjunctionMax)):
             result: set[int] = set()
             for sub in query.subqueries:
@@ -132,20 +130,10 @@ class MatchSets:
             self._weighted.put(key, cached)
         return cached
 
-    def _range_docnums(self, reader: Any, query: wq.NumericRange) -> set[int]:
-        values = self.orderings.column(reader, query.fieldname)
-        low, high = query.start, query.end
-        return {
-            d
-            for d in reader.all_doc_ids()
-            if (low is None or values[d] > low or (values[d] == low and not query.startexcl))
-            and (high is None or values[d] < high or (values[d] == high and not query.endexcl))
-        }
-
 
 def estimate(query: wq.Query, reader: Any) -> int:
     """How many papers ``query`` could match (Whoosh's estimate; user-data parts know)."""
-    if isinstance(query, UserFieldQuery):
+    if isinstance(query, DocSetQuery):
         return len(query.docnums)
     try:
         return int(query.estimate_size(reader))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import struct
 from array import array
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, overload
@@ -56,6 +57,43 @@ class Orderings:
         self.cache_dir = cache_dir
         self._columns: SizedCache[tuple[str, str], list[Any]] = SizedCache(COLUMN_CACHE_VALUES, len)
         self._orderings: SizedCache[tuple[Any, ...], Ordering] = SizedCache(ORDERING_CACHE_IDS, len)
+        self._sorted: SizedCache[tuple[Any, ...], tuple[array[int], array[int]]] = SizedCache(
+            ORDERING_CACHE_IDS, lambda pair: len(pair[1])
+        )
+
+    def version(self, reader: Any) -> tuple[Any, ...]:
+        """The index version ``reader`` reads (docnums mean the same under one version)."""
+        return reader_key(reader)
+
+    def range_docnums(
+        self,
+        reader: Any,
+        name: str,
+        low: Any,
+        high: Any,
+        low_excluded: bool = False,
+        high_excluded: bool = False,
+    ) -> frozenset[int]:
+        """The live docnums whose ``name`` column lies in the range (None: unbounded),
+        by binary search in the column sorted once per index version."""
+        values, docnums = self._sorted_column(reader, name)
+        start = 0
+        if low is not None:
+            start = (bisect_right if low_excluded else bisect_left)(values, low)
+        stop = len(values)
+        if high is not None:
+            stop = (bisect_left if high_excluded else bisect_right)(values, high)
+        return frozenset(docnums[start:stop]) if start < stop else frozenset()
+
+    def _sorted_column(self, reader: Any, name: str) -> tuple[array[int], array[int]]:
+        key = (*reader_key(reader), "sorted", name)
+        cached = self._sorted.get(key)
+        if cached is None:
+            column = self.column(reader, name)
+            live = sorted(reader.all_doc_ids(), key=column.__getitem__)
+            cached = (array("q", (column[d] for d in live)), array("I", live))
+            self._sorted.put(key, cached)
+        return cached
 
     def column(self, reader: Any, name: str) -> list[Any]:
         """The values of a sortable column for every docnum of ``reader``."""

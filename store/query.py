@@ -29,6 +29,7 @@ from whoosh.qparser import (
 
 from .schema import PREFIX_MAX, PREFIX_MIN, text_analyzer
 from .text import collapse_space, fold, strip_control
+from .typed_word import on_its_way, prefix_query, split_typed
 from .user_fields import USER_FIELDS
 
 __all__ = ["MAX_EXPANSION", "MAX_QUERY_CHARS", "ParsedQuery", "QueryBuilder"]
@@ -37,11 +38,13 @@ MAX_EXPANSION = 12
 MAX_QUERY_CHARS = 500
 TEXT_FIELDS = ("title", "abstract")
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+# Numeric fields where 0 means "not known" (no author count, no date): a range never
+# matches it, so authors:<5 is not every paper without an author count.
+_ZERO_IS_UNKNOWN = {"authors", "year", "published"}
 _LEXEME = re.compile(r'"[^"]*"?|\S+')
 _BARE_WORD = re.compile(r"^\w[\w'\u2010\u2011-]*$")
 # A quoted phrase (left alone), or + or - starting a word.
 _PLUS_MINUS = re.compile(r'"[^"]*"|(?:^|(?<=[\s(]))([+-])(?=[^\s+-])')
-_SYNTAX = re.compile(r'[():*?~"\[\]{}^]|(?:^|\s)(?:AND|OR|NOT|ANDNOT|ANDMAYBE)(?:\s|$)')
 
 
 @dataclass
@@ -53,6 +56,7 @@ class ParsedQuery:
     words: list[str] = field(default_factory=list)
     fell_back: bool = False
     prefix_word: str | None = None
+    stop_words: bool = False  # only words too common to search for: everything matches
 
     @property
     def is_everything(self) -> bool:
@@ -117,14 +121,8 @@ class QueryBuilder:
         text = collapse_space(strip_control(text))[:MAX_QUERY_CHARS]
         if not text:
             return ParsedQuery(wq.Every(), text)
-        has_syntax = bool(_SYNTAX.search(text))
-        prefix_word: str | None = None
-        body = text
-        if as_you_type and not has_syntax and not text.endswith(" "):
-            lexemes = body.split(" ")
-            if _BARE_WORD.match(lexemes[-1]):
-                prefix_word = lexemes[-1]
-                body = " ".join(lexemes[:-1])
+        body, typed = split_typed(text, _balanced) if as_you_type else (text, None)
+        prefix_word = typed.word if typed else None
         words = [
             w
             for lexeme in _LEXEME.findall(text)
@@ -142,16 +140,23 @@ class QueryBuilder:
         except Exception:  # the parser's own errors on odd text (it reads no index)
             raw = None
         parsed = self._bound(raw, reader) if raw is not None else None
-        if body and (parsed is None or _is_null(parsed)):
+        if body and (parsed is None or _is_null(parsed)) and not self._only_stop_words(body):
             fell_back = True
             parsed = self.plain(body, reader)
-        if prefix_word is not None and not body and len(fold(prefix_word)) < PREFIX_MIN:
-            return ParsedQuery(wq.Every(), text, [], prefix_word=prefix_word)
-        parts = [q for q in (parsed, self._prefix_query(prefix_word, reader)) if q is not None]
-        if not parts or all(_is_null(p) for p in parts):
-            return ParsedQuery(wq.NullQuery, text, words, fell_back=True)
+        typed_query = prefix_query(typed, reader, self.analyze) if typed else None
+        parts = [q for q in (parsed, typed_query) if q is not None and not _is_null(q)]
+        if not parts:
+            if (body and not self._only_stop_words(body)) or (typed_query is not None):
+                return ParsedQuery(wq.NullQuery, text, words, fell_back=True)
+            # Only words too common to search for (``of``, ``the``), or nothing typed yet.
+            return ParsedQuery(wq.Every(), text, [], prefix_word=prefix_word, stop_words=bool(body))
         query = parts[0] if len(parts) == 1 else wq.And(parts)
         return ParsedQuery(query.normalize(), text, words, fell_back, prefix_word)
+
+    def _only_stop_words(self, text: str) -> bool:
+        """True when every word of ``text`` is one the index drops (``of the``)."""
+        plain = re.findall(r"\w+", re.sub(r"\w+:", " ", text))
+        return bool(plain) and all(not self.analyze(w) for w in plain)
 
     def plain(self, text: str, reader: Any) -> wq.Query:
         """The plain words of ``text``, ANDed, with no syntax at all."""
@@ -178,8 +183,8 @@ class QueryBuilder:
                 options.append(self._expand("abstract", self._stem(folded) or folded, reader))
             # Near spellings only for words the library does not know.
             typed = last and word == unfinished
-            on_its_way = typed and reader.doc_frequency("title_prefix", folded[:PREFIX_MAX]) > 0
-            if len(folded) >= 4 and not on_its_way and not self._known(folded, reader):
+            going = typed and on_its_way(folded, reader)
+            if len(folded) >= 4 and not going and not self._known(folded, reader):
                 options.append(self._fuzzy(folded, 2, reader))
             if options:
                 clauses.append(wq.Or(options))
@@ -204,7 +209,7 @@ class QueryBuilder:
                 len(folded) < 3
                 or folded.isdigit()
                 or self._known(folded, reader)
-                or (typed and reader.doc_frequency("title_prefix", folded[:PREFIX_MAX]) > 0)
+                or (typed and on_its_way(folded, reader))
             ):
                 out.append(word)
                 continue
@@ -287,23 +292,6 @@ class QueryBuilder:
                 best = (score, (left, right))
         return best[1] if best else None
 
-    def _prefix_query(self, word: str | None, reader: Any) -> wq.Query | None:
-        if word is None:
-            return None
-        folded = fold(word)
-        if len(folded) < PREFIX_MIN:
-            return None
-        options: list[wq.Query] = [wq.Term("title_prefix", folded[:PREFIX_MAX])]
-        if len(folded) > PREFIX_MAX:
-            options.append(wq.Term("title", self._stem(folded) or folded))
-        # The word being typed matches title words that start with it, or the whole word
-        # in abstracts. Expanding it over abstracts too would walk a large share of the
-        # library at every key; once the word is finished, abstracts are searched in full.
-        stem = self._stem(folded)
-        if stem:
-            options.append(wq.Term("abstract", stem))
-        return wq.Or(options).normalize()
-
     def _expand(
         self, fieldname: str, prefix: str, reader: Any, *, limit: int = MAX_EXPANSION
     ) -> wq.Query:
@@ -371,6 +359,12 @@ class QueryBuilder:
             return wq.FuzzyTerm(
                 query.fieldname, query.text, boost=query.boost, maxdist=maxdist, prefixlength=1
             )
+        if isinstance(query, wq.NumericRange) and query.fieldname in _ZERO_IS_UNKNOWN:
+            if query.start is None or query.start < 1:  # authors:<5 means 1 to 4
+                return wq.NumericRange(
+                    query.fieldname, 1, query.end, False, query.endexcl, boost=query.boost
+                )
+            return query
         if query.is_leaf():
             return query
         return query.apply(lambda child: self._bound(child, reader))

@@ -126,6 +126,7 @@ def to_document(paper: Paper) -> dict[str, Any]:
         "title_prefix": paper.title,
         "abstract": paper.abstract,
         "abstract_terms": paper.abstract,
+        "abstract_prefix": paper.abstract,
         "organization": " ".join([org, *sorted(handles)]).strip(),
         "published": _ymd(paper.published),
         "sort_date": _ymd(paper.published or newest_page),

@@ -26,12 +26,17 @@ from whoosh.analysis import (
 from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.support.charset import accent_map
 
+from .spelling import SpellingFilter
+
 __all__ = [
+    "ABSTRACT_PREFIX_MAX",
     "PREFIX_MAX",
     "PREFIX_MIN",
     "SCHEMA_VERSION",
     "CompoundTokenizer",
+    "abstract_prefix_analyzer",
     "build_schema",
+    "organization_analyzer",
     "prefix_analyzer",
     "text_analyzer",
 ]
@@ -39,6 +44,7 @@ __all__ = [
 SCHEMA_VERSION = 6
 PREFIX_MIN = 2
 PREFIX_MAX = 12
+ABSTRACT_PREFIX_MAX = 3
 
 _WORD = re.compile(r"\w+(?:[-\u2010\u2011]\w+)*", re.UNICODE)
 
@@ -112,13 +118,33 @@ class CompoundTokenizer(Tokenizer):  # type: ignore[misc]
 
 
 def text_analyzer() -> Analyzer:
-    """Folded, stop-worded, stemmed words (with joined compounds)."""
+    """Folded, stop-worded, American-spelled, stemmed words (with joined compounds)."""
     return (
         CompoundTokenizer()
         | LowercaseFilter()
         | CharsetFilter(accent_map)
         | StopFilter(minsize=1)
+        | SpellingFilter()
         | StemFilter(cachesize=100_000)
+    )
+
+
+def organization_analyzer() -> Analyzer:
+    """Folded words of organisation names, stop words dropped as in the text fields (a
+    query's ``of`` must not be required of the organisation)."""
+    return (
+        CompoundTokenizer() | LowercaseFilter() | CharsetFilter(accent_map) | StopFilter(minsize=1)
+    )
+
+
+def abstract_prefix_analyzer() -> Analyzer:
+    """The first two and three letters of every abstract word: while the first letters
+    of a word are typed, the abstracts that have a word starting with them."""
+    return (
+        CompoundTokenizer()
+        | LowercaseFilter()
+        | CharsetFilter(accent_map)
+        | NgramFilter(minsize=PREFIX_MIN, maxsize=ABSTRACT_PREFIX_MAX, at="start")
     )
 
 
@@ -143,14 +169,14 @@ def build_schema() -> Schema:
         # The same words without positions: a fifth of the bytes to read when computing
         # which papers match (positions are only needed for phrases and scoring).
         abstract_terms=TEXT(analyzer=text, phrase=False),
-        organization=TEXT(
-            analyzer=CompoundTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
-        ),
+        # The first letters of abstract words (as-you-type for words of 2-3 letters).
+        abstract_prefix=TEXT(analyzer=abstract_prefix_analyzer(), phrase=False),
+        organization=TEXT(analyzer=organization_analyzer(), field_boost=3.0),
         published=NUMERIC(int, bits=32, sortable=True, signed=False),
         sort_date=NUMERIC(int, bits=32, sortable=True, signed=False),
         year=NUMERIC(int, bits=32, sortable=True, signed=False),
         upvotes=NUMERIC(int, bits=32, sortable=True, signed=False),
-        authors=NUMERIC(int, bits=32, signed=False),
+        authors=NUMERIC(int, bits=32, sortable=True, signed=False),
         sort_title=ID(sortable=True),
         # Never filled: the user's data stays in its own file. The fields exist so the
         # query parser understands tag:, bookmarked: and read: (see user_fields.py).

@@ -23,7 +23,7 @@ from whoosh import query as wq
 from whoosh.scoring import BM25F, BM25FScorer, bm25
 
 from .cache import SizedCache
-from .user_fields import UserFieldQuery
+from .docsets import DocSetQuery
 from .whoosh_private import field_lengths as read_field_lengths
 
 __all__ = ["CachedLengthBM25F", "score_in_memory"]
@@ -32,10 +32,14 @@ LENGTHS_CACHE_VALUES = 8_000_000  # field lengths kept, all segments: 4 bytes ea
 
 
 class CachedLengthBM25F(BM25F):  # type: ignore[misc]  # Whoosh is untyped
-    """Whoosh's BM25F, with each segment's field lengths cached in memory."""
+    """Whoosh's BM25F, with each segment's field lengths cached in memory.
+
+    Organisation names are not normalised by length (B = 0): most papers have none, so
+    the average is tiny and a two-word name would weigh almost nothing (``nvidia``
+    ranked the one NVIDIA paper last)."""
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__(organization_B=0.0)
         self._lengths: SizedCache[tuple[str, str], array[int]] = SizedCache(
             LENGTHS_CACHE_VALUES, len
         )
@@ -130,7 +134,7 @@ def _scored_leaves(query: wq.Query) -> list[wq.Term] | None:
         return leaves
     if type(query) is wq.AndNot:
         return _scored_leaves(query.a)
-    if type(query) is wq.Not or isinstance(query, UserFieldQuery):
+    if type(query) is wq.Not or isinstance(query, DocSetQuery):
         return []  # scores a constant: see _Context.score
     return None
 
@@ -177,7 +181,7 @@ class _Context:
                 return None
             excluded = self.matches(query.b)
             return {d: s for d, s in kept.items() if d not in excluded}
-        elif isinstance(query, UserFieldQuery):
+        elif isinstance(query, DocSetQuery):
             # Like a boolean field in Whoosh: 1.0 for every paper it lets through.
             return {
                 d: 1.0 for _, _, docnums in self.per_segment for d in docnums if d in query.docnums

@@ -11,6 +11,7 @@ from typing import Any
 
 from whoosh import query as wq
 
+from .docsets import resolve_ranges
 from .engine import Engine
 from .engine_types import ResultWindow
 from .highlight import Highlighter, best_fragment
@@ -67,6 +68,7 @@ class SearchPolicy:
         # 1. Build: the user's text as a query; tag:, bookmarked: and read: from their data.
         parsed = self.queries.build(request.text, reader, as_you_type=request.as_you_type)
         query = resolve_user_fields(parsed.query, reader, entries, user_version)
+        query = resolve_ranges(query, reader, self.engine.orderings)
         sort = request.sort
         if parsed.is_everything and sort == "relevance":
             sort = "date"
@@ -74,6 +76,10 @@ class SearchPolicy:
             reader, entries, bookmarked=request.bookmarked, read=request.read, tag=request.tag
         )
         notice = _SYNTAX_NOTICE if parsed.fell_back else None
+        if parsed.stop_words:
+            notice = (
+                f"{parsed.text!r} has only words too common to search for; showing every paper."
+            )
 
         # 2. Run.
         def run(q: wq.Query) -> ResultWindow:

@@ -3,8 +3,8 @@
 The index holds only what the stored sources say; bookmarks, tags and read state are
 never copied into it (a bookmark never waits for an import, and the index never lags
 the user). ``tag:survey``, ``bookmarked:yes`` and ``read:no`` in a query are parsed as
-usual, then :func:`resolve_user_fields` turns each into a :class:`UserFieldQuery` that
-matches the papers the user-data file names, as docnums of the reader at hand.
+usual, then :func:`resolve_user_fields` turns each into a
+:class:`~store.docsets.DocSetQuery` of the papers the user-data file names.
 """
 
 from __future__ import annotations
@@ -14,55 +14,14 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from whoosh import query as wq
-from whoosh.matching import ListMatcher, NullMatcher
 
+from .docsets import DocSetQuery
 from .engine_types import Filters
 from .models import UserEntry
 
-__all__ = ["USER_FIELDS", "UserFieldQuery", "filters_for", "resolve_user_fields"]
+__all__ = ["USER_FIELDS", "filters_for", "resolve_user_fields"]
 
 USER_FIELDS = frozenset({"tags", "bookmarked", "read"})
-
-
-class UserFieldQuery(wq.Query):  # type: ignore[misc]  # Whoosh is untyped
-    """Matches a fixed set of papers (global docnums of one reader), chosen from the
-    user's data; scores a constant 1.0, as Whoosh scores a boolean field."""
-
-    def __init__(self, label: str, docnums: frozenset[int], version: object) -> None:
-        self.label = label
-        self.docnums = docnums
-        self.version = version  # the reader and user-data revision the set is valid for
-        self.boost = 1.0
-
-    def __repr__(self) -> str:
-        return f"UserFieldQuery({self.label!r}, {len(self.docnums)} papers)"
-
-    def __eq__(self, other: object) -> bool:
-        return (
-            isinstance(other, UserFieldQuery)
-            and other.label == self.label
-            and other.version == self.version
-        )
-
-    def __hash__(self) -> int:
-        return hash((UserFieldQuery, self.label, self.version))
-
-    def estimate_size(self, ixreader: Any) -> int:
-        return len(self.docnums)
-
-    def matcher(self, searcher: Any, context: Any = None) -> Any:
-        offset, count = 0, searcher.reader().doc_count_all()
-        parent = getattr(searcher, "parent", None)
-        if parent is not None:
-            parent_searcher = parent() if callable(parent) else parent
-            for sub, sub_offset in parent_searcher.leaf_searchers():
-                if sub is searcher:
-                    offset = sub_offset
-                    break
-        ids = sorted(d - offset for d in self.docnums if offset <= d < offset + count)
-        if not ids:
-            return NullMatcher()
-        return ListMatcher(ids, all_weights=1.0)
 
 
 def _docnums(
@@ -100,7 +59,7 @@ def resolve_user_fields(
         text = getattr(query, "text", "")
         if fieldname != "tags":
             marked = _docnums(reader, entries, lambda e: bool(getattr(e, fieldname)))
-            found = UserFieldQuery(f"{fieldname}:yes", marked, version)
+            found = DocSetQuery(f"{fieldname}:yes", marked, version)
             # "read:no" is every paper not marked read, the untouched ones included.
             return found if _truthy(text) else wq.Not(found)
         pattern = str(text).lower()
@@ -111,7 +70,7 @@ def resolve_user_fields(
         tagged = _docnums(
             reader, entries, lambda e: any(fnmatch.fnmatchcase(t, pattern) for t in e.tags)
         )
-        return UserFieldQuery(f"tags:{pattern}", tagged, version)
+        return DocSetQuery(f"tags:{pattern}", tagged, version)
     return query.apply(lambda child: resolve_user_fields(child, reader, entries, version))
 
 

@@ -23,11 +23,11 @@ from whoosh.util.numeric import byte_to_length
 
 __all__ = [
     "CHECKED_VERSIONS",
-    "remember_missing_columns",
     "abandon_writer",
     "deleted_docs",
     "field_lengths",
     "leaf_postings",
+    "remember_missing_columns",
     "segment_count",
     "whoosh_version",
 ]

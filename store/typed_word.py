@@ -1,0 +1,124 @@
+"""The word being typed, as you type: a prefix that only ever narrows.
+
+Typing a word letter by letter must only narrow (or keep) what the search shows, and
+every prefix must find at least what the finished word finds. Index terms are stems
+(``quantization`` is ``quantiz``), so a typed prefix ``p`` matches, in titles and in
+abstracts:
+
+- for two or three letters, every word starting with ``p`` (edge n-gram fields: one
+  term lookup);
+- from four letters on, every stem that starts with ``p`` or that ``p`` starts with
+  (three letters or more), and the stem of ``p`` itself. That set shrinks as ``p``
+  grows, and holds the stem of every word that starts with ``p``;
+- nothing at all while ``p`` is a stop word: the finished word will be dropped.
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from whoosh import query as wq
+
+from .schema import ABSTRACT_PREFIX_MAX, PREFIX_MAX, PREFIX_MIN
+from .text import fold
+
+__all__ = ["TypedWord", "on_its_way", "prefix_query", "split_typed"]
+
+MAX_FAMILY = 40  # stems per field a typed prefix may stand for
+_FIELDS = {
+    "title": "title",
+    "abstract": "abstract",
+    "org": "organization",
+    "organization": "organization",
+    "organisation": "organization",
+}
+_LAST = re.compile(r"^(?:(?P<field>\w+):)?(?P<word>\w[\w'\u2010\u2011-]*)$")
+_DANGLING = re.compile(r"(?:\s+(?:AND|OR|NOT|ANDNOT|ANDMAYBE)|\s*[-+]|\s+\w+:)\s*$")
+
+
+@dataclass(frozen=True)
+class TypedWord:
+    """The unfinished last word of a query, and the field it is typed into (None: all)."""
+
+    word: str
+    field: str | None = None
+
+
+def split_typed(text: str, balanced: Callable[[str], bool]) -> tuple[str, TypedWord | None]:
+    """``text`` without its unfinished last word, and that word. A dangling operator at
+    the end (``transformers -``, ``diffusion OR``) is not yet part of the query."""
+    if text.endswith(" "):
+        return text, None
+    while (trimmed := _DANGLING.sub("", text)) != text:
+        text = trimmed
+    head, _, last = text.rpartition(" ")
+    match = _LAST.match(last)
+    if not match or not balanced(head):
+        return text, None
+    field = match.group("field")
+    if field is not None and field.lower() not in _FIELDS:
+        return text, None
+    return head, TypedWord(match.group("word"), _FIELDS[field.lower()] if field else None)
+
+
+def prefix_query(
+    typed: TypedWord, reader: Any, analyze: Callable[[str], list[str]]
+) -> wq.Query | None:
+    """What the typed word matches (None: no constraint yet)."""
+    folded = fold(typed.word)
+    if len(folded) < PREFIX_MIN or not analyze(folded):
+        return None  # too short to narrow anything, or a stop word
+    if typed.field == "organization":
+        terms = _starting_with(reader, "organization", folded)
+        return wq.Or([wq.Term("organization", t) for t in terms]) if terms else wq.NullQuery
+    options: list[wq.Query] = []
+    if typed.field in (None, "title"):
+        options.append(wq.Term("title_prefix", folded[:PREFIX_MAX]))
+        if len(folded) > ABSTRACT_PREFIX_MAX:
+            options += [wq.Term("title", t) for t in _family(reader, "title", folded, analyze)]
+    if typed.field in (None, "abstract"):
+        if len(folded) <= ABSTRACT_PREFIX_MAX:
+            options.append(wq.Term("abstract_prefix", folded))
+        else:
+            family = _family(reader, "abstract", folded, analyze)
+            options += [wq.Term("abstract", t) for t in family]
+    return wq.Or(options).normalize() if options else wq.NullQuery
+
+
+def on_its_way(folded: str, reader: Any) -> bool:
+    """True when some title or abstract word starts with ``folded`` (a word being typed
+    that is going somewhere: not a misspelling yet)."""
+    if reader.doc_frequency("title_prefix", folded[:PREFIX_MAX]) > 0:
+        return True
+    if len(folded) <= ABSTRACT_PREFIX_MAX:
+        return bool(reader.doc_frequency("abstract_prefix", folded))
+    return any(True for _ in reader.iter_prefix("abstract", folded))
+
+
+def _family(
+    reader: Any, fieldname: str, prefix: str, analyze: Callable[[str], list[str]]
+) -> set[str]:
+    """Stems that start with ``prefix``, stems ``prefix`` starts with, its own stem."""
+    family = set(_starting_with(reader, fieldname, prefix))
+    for cut in range(len(prefix) - 1, ABSTRACT_PREFIX_MAX - 1, -1):
+        if reader.doc_frequency(fieldname, prefix[:cut]):
+            family.add(prefix[:cut])
+    for stem in analyze(prefix):
+        if reader.doc_frequency(fieldname, stem):
+            family.add(stem)
+    return family
+
+
+def _starting_with(reader: Any, fieldname: str, prefix: str) -> list[str]:
+    """The :data:`MAX_FAMILY` most frequent terms of a field that start with ``prefix``."""
+    found: list[tuple[int, str]] = []
+    for count, (term, info) in enumerate(reader.iter_prefix(fieldname, prefix)):
+        if count >= 5_000:
+            break
+        text = term.decode("utf-8") if isinstance(term, bytes) else str(term)
+        found.append((info.doc_frequency(), text))
+    return [text for _, text in heapq.nlargest(MAX_FAMILY, found)]
