@@ -2,15 +2,16 @@
 
 Typing a word letter by letter must only narrow (or keep) what the search shows, and
 every prefix must find at least what the finished word finds. Index terms are stems
-(``quantization`` is ``quantiz``), so a typed prefix ``p`` matches, in titles and in
-abstracts:
+(``tuning`` is ``tune``), so a typed prefix ``p`` matches, in titles and in abstracts:
 
-- for two or three letters, every word starting with ``p`` (edge n-gram fields: one
-  term lookup);
-- from four letters on, every stem that starts with ``p`` or that ``p`` starts with
-  (three letters or more), and the stem of ``p`` itself. That set shrinks as ``p``
-  grows, and holds the stem of every word that starts with ``p``;
-- nothing at all while ``p`` is a stop word: the finished word will be dropped.
+- the papers with a word starting with ``p`` (for two or three letters: edge n-gram
+  fields, one term lookup each; titles up to twelve letters);
+- from four letters on, also the stems of the title and abstract words that start
+  with ``p`` (looked up among the unstemmed words Whoosh keeps for spelling), in both
+  fields: what each of those words would find once finished. That set shrinks as
+  ``p`` grows;
+- while ``p`` is a stop word, what its first letters matched: the finished word would
+  be dropped, and that must not widen the search as it is typed.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from .text import fold
 
 __all__ = ["TypedWord", "on_its_way", "prefix_query", "split_typed"]
 
-MAX_FAMILY = 40  # stems per field a typed prefix may stand for
+MAX_FAMILY = 64  # words per field a typed prefix may stand for
 _FIELDS = {
     "title": "title",
     "abstract": "abstract",
@@ -70,22 +71,22 @@ def prefix_query(
 ) -> wq.Query | None:
     """What the typed word matches (None: no constraint yet)."""
     folded = fold(typed.word)
+    while len(folded) > PREFIX_MIN and not analyze(folded):
+        folded = folded[:-1]  # "with" is a stop word: keep narrowing by "wit"
     if len(folded) < PREFIX_MIN or not analyze(folded):
-        return None  # too short to narrow anything, or a stop word
+        return None  # too short to narrow anything
     if typed.field == "organization":
         terms = _starting_with(reader, "organization", folded)
         return wq.Or([wq.Term("organization", t) for t in terms]) if terms else wq.NullQuery
     options: list[wq.Query] = []
+    stems = _stems(reader, folded, analyze) if len(folded) > ABSTRACT_PREFIX_MAX else set()
     if typed.field in (None, "title"):
         options.append(wq.Term("title_prefix", folded[:PREFIX_MAX]))
-        if len(folded) > ABSTRACT_PREFIX_MAX:
-            options += [wq.Term("title", t) for t in _family(reader, "title", folded, analyze)]
+        options += [wq.Term("title", t) for t in stems if reader.doc_frequency("title", t)]
     if typed.field in (None, "abstract"):
         if len(folded) <= ABSTRACT_PREFIX_MAX:
             options.append(wq.Term("abstract_prefix", folded))
-        else:
-            family = _family(reader, "abstract", folded, analyze)
-            options += [wq.Term("abstract", t) for t in family]
+        options += [wq.Term("abstract", t) for t in stems if reader.doc_frequency("abstract", t)]
     return wq.Or(options).normalize() if options else wq.NullQuery
 
 
@@ -99,18 +100,15 @@ def on_its_way(folded: str, reader: Any) -> bool:
     return any(True for _ in reader.iter_prefix("abstract", folded))
 
 
-def _family(
-    reader: Any, fieldname: str, prefix: str, analyze: Callable[[str], list[str]]
-) -> set[str]:
-    """Stems that start with ``prefix``, stems ``prefix`` starts with, its own stem."""
-    family = set(_starting_with(reader, fieldname, prefix))
-    for cut in range(len(prefix) - 1, ABSTRACT_PREFIX_MAX - 1, -1):
-        if reader.doc_frequency(fieldname, prefix[:cut]):
-            family.add(prefix[:cut])
-    for stem in analyze(prefix):
-        if reader.doc_frequency(fieldname, stem):
-            family.add(stem)
-    return family
+def _stems(reader: Any, prefix: str, analyze: Callable[[str], list[str]]) -> set[str]:
+    """The stems of the (most frequent) title and abstract words that start with
+    ``prefix``: what each of them would find once finished (``costs`` typed finds the
+    titles that say ``cost``)."""
+    words = {
+        *_starting_with(reader, "spell_title", prefix),
+        *_starting_with(reader, "spell_abstract", prefix),
+    }
+    return {stem for word in words for stem in analyze(word)}
 
 
 def _starting_with(reader: Any, fieldname: str, prefix: str) -> list[str]:

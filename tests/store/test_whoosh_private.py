@@ -33,4 +33,3 @@ def test_private_reads_agree_with_the_public_api(loaded: Library) -> None:
         assert segment_count(loaded._index.ix) == len(searcher.reader().leaf_readers())
     finally:
         searcher.close()
-

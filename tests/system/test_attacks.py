@@ -257,7 +257,7 @@ def test_commands_do_not_wait_for_a_running_import(
         for args in (["search", "tulu"], ["bookmark", "add", TULU], ["info"], ["show", TULU]):
             codes: list[int] = []
             thread = threading.Thread(
-                target=lambda a=args: codes.append(main(["--data-dir", root, *a]))
+                target=lambda a=args, c=codes: c.append(main(["--data-dir", root, *a]))
             )
             thread.start()
             thread.join(60)
