@@ -14,17 +14,17 @@ from textual.worker import Worker, WorkerState
 
 from store import ImportReport, Library, Paper, StoreError
 
-from .base import PaperScreen
 from .config import Config, config_path, load_config, save_theme
 from .idle_gc import IdleCollector
 from .palette import PaperCommands
-from .paper_list import PaperList
+from .screens.base import PaperScreen
 from .screens.bookmarks import BookmarksScreen
 from .screens.detail import DetailScreen
 from .screens.help import HelpEntry, HelpScreen
 from .screens.library import LibraryScreen
 from .screens.search import SearchScreen
-from .sources import ListingSource
+from .widgets.paper_list import PaperList
+from .widgets.sources import ListingSource
 
 __all__ = ["PaperdeckApp"]
 

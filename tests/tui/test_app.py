@@ -14,13 +14,13 @@ from store.records import paper_id
 from tests.helpers import FIXTURES, make_page, write
 from tui.app import PaperdeckApp
 from tui.config import Config, load_config
-from tui.dialogs import ConfirmDialog, ExportDialog, TextDialog
-from tui.paper_list import PaperList
 from tui.screens.bookmarks import BookmarksScreen
 from tui.screens.detail import DetailScreen
 from tui.screens.help import HelpScreen
 from tui.screens.library import LibraryScreen
 from tui.screens.search import SearchScreen
+from tui.widgets.dialogs import ConfirmDialog, ExportDialog, TextDialog
+from tui.widgets.paper_list import PaperList
 
 SIZE = (120, 36)
 DIFFUSION = "Diffusion Transformers for Image Synthesis"

@@ -13,11 +13,11 @@ from textual.widgets import Footer, Static
 
 from store import Paper, StoreError
 
-from ..base import ListScreen
-from ..dialogs import ConfirmDialog, ExportChoice, ExportDialog, TextDialog
-from ..paper_list import PaperList
 from ..render import safe
-from ..sources import Row, StaticSource
+from ..widgets.dialogs import ConfirmDialog, ExportChoice, ExportDialog, TextDialog
+from ..widgets.paper_list import PaperList
+from ..widgets.sources import Row, StaticSource
+from .base import ListScreen
 
 __all__ = ["BookmarksScreen"]
 

@@ -14,10 +14,10 @@ from textual.widgets.option_list import Option
 
 from store import Paper, StoreError
 
-from ..base import PaperScreen
-from ..paper_list import PaperList
 from ..render import safe, sighting_lines
-from ..sources import RowSource
+from ..widgets.paper_list import PaperList
+from ..widgets.sources import RowSource
+from .base import PaperScreen
 
 __all__ = ["DetailScreen"]
 

@@ -11,7 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from ..dialogs import Dialog
+from ..widgets.dialogs import Dialog
 
 __all__ = ["HelpEntry", "HelpScreen"]
 

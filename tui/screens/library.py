@@ -11,10 +11,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Footer, Static
 
-from ..base import ListScreen
-from ..paper_list import PaperList
 from ..render import safe
-from ..sources import ListingSource
+from ..widgets.paper_list import PaperList
+from ..widgets.sources import ListingSource
+from .base import ListScreen
 
 __all__ = ["LibraryScreen"]
 

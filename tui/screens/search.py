@@ -13,10 +13,10 @@ from textual.widgets import Footer, Input, Static
 
 from store import Paper, Results
 
-from ..base import ListScreen
-from ..paper_list import PaperList
 from ..render import safe, spans_text
-from ..sources import Row, StaticSource
+from ..widgets.paper_list import PaperList
+from ..widgets.sources import Row, StaticSource
+from .base import ListScreen
 
 __all__ = ["SearchScreen"]
 

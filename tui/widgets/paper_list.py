@@ -18,7 +18,7 @@ from textual.worker import Worker
 
 from store import Paper
 
-from .render import byline, spans_text
+from ..render import byline, spans_text
 from .sources import Row, RowSource, StaticSource
 
 __all__ = ["PaperList"]

@@ -11,10 +11,10 @@ from textual.worker import Worker
 
 from store import Paper, StoreError
 
-from .paper_list import PaperList
+from ..widgets.paper_list import PaperList
 
 if TYPE_CHECKING:
-    from .app import PaperdeckApp
+    from ..app import PaperdeckApp
 
 __all__ = ["ListScreen", "PaperScreen"]
 
@@ -32,7 +32,7 @@ class PaperScreen(Screen[None]):
     @property
     def deck(self) -> PaperdeckApp:
         """The app, typed."""
-        from .app import PaperdeckApp
+        from ..app import PaperdeckApp
 
         assert isinstance(self.app, PaperdeckApp)
         return self.app
