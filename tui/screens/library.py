@@ -5,15 +5,17 @@ from __future__ import annotations
 from typing import ClassVar, Literal
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Footer, Static
 
+from store import Library
+
 from ..render import safe
 from ..widgets.paper_list import PaperList
 from ..widgets.sources import ListingSource
+from ..workers import with_library
 from .base import ListScreen
 
 __all__ = ["LibraryScreen"]
@@ -59,37 +61,44 @@ class LibraryScreen(ListScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one("#library-empty").display = False
         self.query_one(PaperList).focus()
-        source = self.deck.take_initial_source()
-        if source is not None and self.deck.library is not None:
-            self._show(source, 0, self.deck.library.count())  # opened at once: no wait
-        elif self.deck.library is not None:
+        listing = self.host.take_initial_listing()
+        library = self.host.library
+        if listing is not None and library is not None:  # opened at once: no wait
+            source = ListingSource(listing)
+            source.load(0, self.app.size.height, exact=True)  # one screen of rows, no more
+            self._show((source, 0, library.count()))
+        elif library is not None:
             self.library_changed()
 
     # -- loading -----------------------------------------------------------------------
 
     def library_changed(self) -> None:
-        self._reload(keep=self.current_id())
+        keep, sort, only = self.current_id(), self.sort, self.filter
 
-    @work(thread=True, exit_on_error=False, exclusive=True, group="library-listing")
-    def _reload(self, keep: str | None = None) -> None:
-        library = self.deck.library
-        if library is None:
-            return
-        listing = library.listing(
-            self.sort,
-            read=False if self.filter == "unread" else None,
-            bookmarked=True if self.filter == "bookmarked" else None,
+        def read(library: Library) -> tuple[ListingSource, int, int]:
+            listing = library.listing(
+                sort,
+                read=False if only == "unread" else None,
+                bookmarked=True if only == "bookmarked" else None,
+            )
+            source = ListingSource(listing)
+            index = (source.position(keep) if keep else None) or 0
+            source.load(max(0, index - 40), index + 80)
+            return source, index, library.count()
+
+        with_library(
+            self,
+            read,
+            done=self._show,
+            stale=lambda shown: shown[0].close(),
+            exclusive=True,
+            group="library-listing",
         )
-        source = ListingSource(listing)
-        index = source.position(keep) if keep else None
-        source.load(max(0, (index or 0) - 40), (index or 0) + 80)
-        total = library.count()
-        self.app.call_from_thread(self._show, source, index or 0, total)
 
-    def _show(self, source: ListingSource, index: int, total: int) -> None:
+    def _show(self, shown: tuple[ListingSource, int, int]) -> None:
+        source, index, total = shown
         self.loaded = True
         self.paper_list.set_source(source, index)
         empty = total == 0
