@@ -56,6 +56,15 @@ class PaperdeckApp(App[None]):
         Binding("3", "section('bookmarks')", "Bookmarks", id="app.bookmarks"),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "palette",
+            show=False,
+            priority=True,
+            tooltip="Command palette: open paper…, theme",
+            id="app.palette",
+        ),
     ]
 
     def __init__(
@@ -234,7 +243,8 @@ class PaperdeckApp(App[None]):
             if not binding.id:
                 continue
             section = "Everywhere" if active.node is self else "This screen"
-            keys = grouped.setdefault(binding.id, (section, [], binding.description))[1]
+            does = binding.tooltip or binding.description
+            keys = grouped.setdefault(binding.id, (section, [], does))[1]
             display = self.get_key_display(binding)
             if display not in keys:
                 keys.append(display)
@@ -243,7 +253,6 @@ class PaperdeckApp(App[None]):
             for binding_id, (section, keys, description) in grouped.items()
         ]
         entries.sort(key=lambda e: e[0] != "This screen")
-        entries.append(("Everywhere", "ctrl+p", "Command palette: open paper…, theme", "-"))
         return entries
 
     # -- events ------------------------------------------------------------------------

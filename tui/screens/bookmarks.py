@@ -14,6 +14,7 @@ from textual.widgets import Footer, Static
 
 from store import Library, Paper
 
+from ..keys import binding_key
 from ..render import safe
 from ..widgets.dialogs import ConfirmDialog, ExportChoice, ExportDialog, TextDialog
 from ..widgets.paper_list import PaperList
@@ -83,9 +84,13 @@ class BookmarksScreen(ListScreen):
         name.stylize("bold")
         line.append_text(name)
         if tags:
-            line.append_text(safe(" (f cycles: " + ", ".join(tags) + ")"))
+            cycle = binding_key(self, "bookmarks.filter")
+            intro = f" ({cycle} cycles: " if cycle else " (tags: "
+            line.append_text(safe(intro + ", ".join(tags) + ")"))
         if not papers:
-            line.append("\nNo bookmarks yet: press b on any paper to bookmark it.")
+            mark = binding_key(self, "paper.bookmark")
+            how = f": press {mark} on any paper to bookmark it." if mark else "."
+            line.append("\nNo bookmarks yet" + how)
         self.query_one("#bookmarks-filter", Static).update(line)
         self._preview(self.paper_list.current)
 

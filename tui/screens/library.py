@@ -12,6 +12,7 @@ from textual.widgets import Footer, Static
 
 from store import Library
 
+from ..keys import Hint, binding_key, key_hints
 from ..render import safe
 from ..widgets.paper_list import PaperList
 from ..widgets.sources import ListingSource
@@ -31,9 +32,15 @@ Import saved Hugging Face Papers pages from a shell:
     paperdeck import ~/Downloads/papers-page.txt ~/more-pages/
 
 or copy a saved page's text (select all on the papers page, copy) and paste it
-right here: paperdeck imports it.
-
-Press ? for the keys, q to quit."""
+right here: paperdeck imports it."""
+STATUS_KEYS: tuple[Hint, ...] = (
+    "library.sort",
+    "library.unread",
+    "library.bookmarked",
+    "paper.read",
+    "paper.open",
+    ("app.help", "all keys"),
+)
 
 
 class LibraryScreen(ListScreen):
@@ -56,7 +63,7 @@ class LibraryScreen(ListScreen):
     def compose(self) -> ComposeResult:
         with Vertical(id="library-body"):
             yield PaperList(id="library-list")
-            yield Static(Text(EMPTY_HELP), id="library-empty", markup=False)
+            yield Static(id="library-empty", markup=False)
         yield Static("Opening the library…", id="library-status", markup=False)
         yield Footer()
 
@@ -102,6 +109,8 @@ class LibraryScreen(ListScreen):
         self.loaded = True
         self.paper_list.set_source(source, index)
         empty = total == 0
+        if empty:
+            self.query_one("#library-empty", Static).update(self._empty_help())
         self.query_one("#library-empty").display = empty
         self.paper_list.display = not empty
         if not empty and self.focused is None:
@@ -122,8 +131,20 @@ class LibraryScreen(ListScreen):
         parts.append(f"sorted by {self.sort}")
         if self.filter != "all":
             parts.append(f"only {self.filter}")
-        parts.append("s sort · u unread · f starred · r read · o open link · ? all keys")
+        parts.append(key_hints(self, STATUS_KEYS))
         self.query_one("#library-status", Static).update(Text("  ·  ".join(parts)))
+
+    def _empty_help(self) -> Text:
+        """How to fill the library, and the keys to learn more or leave."""
+        keys = [
+            f"{key} {what}"
+            for name, what in (("app.help", "for the keys"), ("app.quit", "to quit"))
+            if (key := binding_key(self, name))
+        ]
+        help_ = EMPTY_HELP
+        if keys:
+            help_ += "\n\nPress " + ", ".join(keys) + "."
+        return Text(help_)
 
     # -- actions -----------------------------------------------------------------------
 
