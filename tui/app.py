@@ -94,7 +94,11 @@ class PaperdeckApp(App[None]):
         if self.config.theme and self.config.theme in self.available_themes:
             self.theme = self.config.theme
         elif self.config.theme:
-            self.notify(f"Unknown theme {self.config.theme!r} in the config", severity="warning")
+            self.notify(
+                f"Unknown theme {self.config.theme!r} in the config",
+                severity="warning",
+                markup=False,
+            )
         for problem in self.config.problems:
             self.notify(problem, severity="warning", markup=False)
         self.theme_changed_signal.subscribe(self, self._remember_theme)

@@ -337,6 +337,25 @@ async def test_other_hints_follow_the_keymap_too(data_dir: Path, tmp_path: Path)
         assert "^w closes this help." in str(footer.render())
 
 
+async def test_a_screen_that_missed_the_library_opening_is_told(data_dir: Path) -> None:
+    """A screen reports itself with the library it found; if the library opened while
+    that message was on its way, the app tells the screen at once, and only then."""
+    from tui.messages import ScreenOpened
+
+    app = make_app(data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, loaded(app, 6))
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen) and screen in app.live_screens
+        told: list[str] = []
+        screen.library_changed = lambda: told.append("told")  # type: ignore[method-assign]
+        app.post_message(ScreenOpened(screen, app.library))
+        await pilot.pause(0.05)
+        assert told == []
+        app.post_message(ScreenOpened(screen, None))
+        await wait_for(pilot, lambda: told == ["told"])
+
+
 async def test_theme_is_remembered(data_dir: Path, _config_in_tmp: Path) -> None:
     app = make_app(data_dir)
     async with app.run_test(size=SIZE) as pilot:
