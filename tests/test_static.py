@@ -1,5 +1,5 @@
 """The code's own rules: ruff clean, mypy --strict on store/ and tui/, store/ never imports
-the UI."""
+the UI, and tui/ is layered (command line > app > screens > widgets > shared modules)."""
 
 import shutil
 import subprocess
@@ -32,6 +32,7 @@ def test_mypy_strict_on_store_and_tui() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_store_does_not_import_textual_rich_or_tui() -> None:
+def test_import_contracts_hold() -> None:
+    """store/ imports no Textual, Rich or tui; tui/'s layers import only downwards."""
     result = _run(_tool("lint-imports"))
     assert result.returncode == 0, result.stdout + result.stderr

@@ -7,24 +7,25 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
 
-from textual import events, work
+from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.worker import Worker, WorkerState
 
-from store import ImportReport, Library, Paper, StoreError
+from store import ImportReport, Library, Listing, StoreError
 
-from .base import PaperScreen
 from .config import Config, config_path, load_config, save_theme
+from .host import LibraryHost
 from .idle_gc import IdleCollector
+from .messages import OpenPaper, PaperChanged, ScreenClosed, ScreenOpened
 from .palette import PaperCommands
-from .paper_list import PaperList
+from .screens.base import PaperScreen
 from .screens.bookmarks import BookmarksScreen
 from .screens.detail import DetailScreen
 from .screens.help import HelpEntry, HelpScreen
 from .screens.library import LibraryScreen
 from .screens.search import SearchScreen
-from .sources import ListingSource
+from .widgets.paper_list import PaperList
+from .workers import in_thread, one_line, with_library
 
 __all__ = ["PaperdeckApp"]
 
@@ -32,7 +33,12 @@ PASTE_MIN_CHARS = 80
 
 
 class PaperdeckApp(App[None]):
-    """The reader. Opens the library in a worker; nothing slow runs on the UI thread."""
+    """The reader. Opens the library in a worker; nothing slow runs on the UI thread.
+
+    Screens read :attr:`library` through :class:`~tui.host.LibraryHost` and post
+    :mod:`tui.messages` up; the app answers by calling down into the screens that are up
+    (:attr:`live_screens`).
+    """
 
     TITLE = "paperdeck"
     CSS_PATH = "app.tcss"
@@ -50,6 +56,15 @@ class PaperdeckApp(App[None]):
         Binding("3", "section('bookmarks')", "Bookmarks", id="app.bookmarks"),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "palette",
+            show=False,
+            priority=True,
+            tooltip="Command palette: open paper…, theme",
+            id="app.palette",
+        ),
     ]
 
     def __init__(
@@ -66,7 +81,7 @@ class PaperdeckApp(App[None]):
         self.year = year
         self.config = config if config is not None else load_config()
         self.library: Library | None = None
-        self._initial_source: ListingSource | None = None
+        self._initial_listing: Listing | None = None
         self._tried_at_once = False
         self.live_screens: set[PaperScreen] = set()
         self.collector = IdleCollector()
@@ -79,7 +94,11 @@ class PaperdeckApp(App[None]):
         if self.config.theme and self.config.theme in self.available_themes:
             self.theme = self.config.theme
         elif self.config.theme:
-            self.notify(f"Unknown theme {self.config.theme!r} in the config", severity="warning")
+            self.notify(
+                f"Unknown theme {self.config.theme!r} in the config",
+                severity="warning",
+                markup=False,
+            )
         for problem in self.config.problems:
             self.notify(problem, severity="warning", markup=False)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
@@ -88,19 +107,20 @@ class PaperdeckApp(App[None]):
         self.call_after_refresh(self.collector.start)  # once the first screen is up
         self.set_interval(IdleCollector.TICK_S, self.collector.tick)
 
-    def take_initial_source(self) -> ListingSource | None:
-        """The first screen of the library if it could be opened at once (once only)."""
+    def take_initial_listing(self) -> Listing | None:
+        """The newest-first listing if the library could be opened at once (once only)."""
         self._open_at_once()
-        source, self._initial_source = self._initial_source, None
-        return source
+        listing, self._initial_listing = self._initial_listing, None
+        return listing
 
     def _open_at_once(self) -> None:
         """Show the library in the first frame when that is cheap.
 
         A healthy library whose newest-first order was saved opens in a few milliseconds
-        (index open, a 400 KB order file, one screen of rows). Anything more (a rebuild,
-        a repair, a first sort) happens in the worker instead. The library screen mounts
-        before the app does, so whichever comes first opens it.
+        (index open, a 400 KB order file; the library screen then reads one screen of
+        rows). Anything more (a rebuild, a repair, a first sort) happens in the worker
+        instead. The library screen mounts before the app does, so whichever comes first
+        opens it.
         """
         if self._tried_at_once:
             return
@@ -114,28 +134,36 @@ class PaperdeckApp(App[None]):
             if library is not None:
                 library.close()
             return
-        source = ListingSource(listing)
-        source.load(0, self.size.height, exact=True)  # one screen of rows, no more
         self.library = library
-        self._initial_source = source
+        self._initial_listing = listing
         self._show_notices(library)
 
-    @work(thread=True, exit_on_error=False, group="open-library")
     def _open_library(self) -> None:
-        library = self.library
-        if library is None:
-            library = Library.open(self.data_dir)
-            self.call_from_thread(self._library_opened, library)
-        if self.import_paths:
-            report = library.import_pages(
-                self.import_paths, year=self.year, progress=self._progress
+        if self.library is not None:
+            self._import_paths()
+        else:
+            data_dir = self.data_dir
+            in_thread(
+                self, lambda: Library.open(data_dir), done=self._library_opened, group="open"
             )
-            self.call_from_thread(self._imported, report)
 
     def _library_opened(self, library: Library) -> None:
         self.library = library
         self._show_notices(library)
         self.broadcast_library()
+        self._import_paths()
+
+    def _import_paths(self) -> None:
+        """Import the paths given on the command line, with progress on the library."""
+        if not self.import_paths:
+            return
+        paths, year = list(self.import_paths), self.year
+        with_library(
+            self,
+            lambda library: library.import_pages(paths, year=year, progress=self._progress),
+            done=self._imported,
+            group="import",
+        )
 
     def _show_notices(self, library: Library) -> None:
         """What opening the library repaired or recovered, told to the user."""
@@ -167,21 +195,34 @@ class PaperdeckApp(App[None]):
         )
         self.broadcast_library()
 
-    # -- screens talk to each other through the app ------------------------------------
+    # -- screens talk to each other through the app: messages up, calls down ----------
 
-    def broadcast_paper(self, paper: Paper) -> None:
+    def on_screen_opened(self, message: ScreenOpened) -> None:
+        screen = message.screen
+        if not isinstance(screen, PaperScreen):
+            return
+        self.live_screens.add(screen)
+        if self.library is not None and message.library is not self.library:
+            screen.library_changed()  # the library opened while the message was on its way
+
+    def on_screen_closed(self, message: ScreenClosed) -> None:
+        if isinstance(message.screen, PaperScreen):
+            self.live_screens.discard(message.screen)
+
+    def on_paper_changed(self, message: PaperChanged) -> None:
         """Tell every screen a paper's user fields changed."""
         for screen in list(self.live_screens):
-            screen.paper_changed(paper)
+            screen.paper_changed(message.paper)
+
+    def on_open_paper(self, message: OpenPaper) -> None:
+        """Show one paper; its origin is the list ``[`` and ``]`` walk through."""
+        origin = message.origin if isinstance(message.origin, PaperList) else None
+        self.push_screen(DetailScreen(message.paper, origin))
 
     def broadcast_library(self) -> None:
         """Tell every screen to reload (the library opened or papers were imported)."""
         for screen in list(self.live_screens):
             screen.library_changed()
-
-    def open_detail(self, paper: Paper, origin: PaperList | None = None) -> None:
-        """Show one paper; ``origin`` is the list ``[`` and ``]`` walk through."""
-        self.push_screen(DetailScreen(paper, origin))
 
     # -- actions -----------------------------------------------------------------------
 
@@ -206,7 +247,8 @@ class PaperdeckApp(App[None]):
             if not binding.id:
                 continue
             section = "Everywhere" if active.node is self else "This screen"
-            keys = grouped.setdefault(binding.id, (section, [], binding.description))[1]
+            does = binding.tooltip or binding.description
+            keys = grouped.setdefault(binding.id, (section, [], does))[1]
             display = self.get_key_display(binding)
             if display not in keys:
                 keys.append(display)
@@ -215,7 +257,6 @@ class PaperdeckApp(App[None]):
             for binding_id, (section, keys, description) in grouped.items()
         ]
         entries.sort(key=lambda e: e[0] != "This screen")
-        entries.append(("Everywhere", "ctrl+p", "Command palette: open paper…, theme", "-"))
         return entries
 
     # -- events ------------------------------------------------------------------------
@@ -229,54 +270,32 @@ class PaperdeckApp(App[None]):
         text = event.text
         if len(text) < PASTE_MIN_CHARS or "\n" not in text.strip():
             return
-        self._import_pasted(text)
+        with_library(
+            self, lambda library: library.import_text(text), done=self._pasted, group="paste"
+        )
 
-    @work(thread=True, exit_on_error=False, group="paste")
-    def _import_pasted(self, text: str) -> None:
-        if self.library is None:
-            return
-        try:
-            report = self.library.import_text(text)
-        except StoreError as exc:
-            self.call_from_thread(self.notify, str(exc), severity="error", markup=False)
-            return
+    def _pasted(self, report: ImportReport) -> None:
         if report.failures:
             message = "The pasted text was not imported: " + report.failures[0].message
-            self.call_from_thread(self.notify, message, severity="error", markup=False)
+            self.notify(one_line(message), severity="error", markup=False)
             return
-        self.call_from_thread(self._imported, report)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        self.report_worker_failure(event)
-
-    def report_worker_failure(self, event: Worker.StateChanged) -> None:
-        """Show a worker's failure as a notification (workers never crash the app).
-
-        Worker state messages do not bubble: every widget and screen that starts workers
-        forwards its own here.
-        """
-        if event.state != WorkerState.ERROR:
-            return
-        error = event.worker.error
-        message = (
-            str(error) if isinstance(error, StoreError) else f"{type(error).__name__}: {error}"
-        )
-        self.notify(message, title="Something failed", severity="error", markup=False, timeout=8)
+        self._imported(report)
 
     def _remember_theme(self, theme: object) -> None:
         name = getattr(theme, "name", None)
         if isinstance(name, str) and name != self.config.theme:
             self.config.theme = name
-            self._save_theme(name)
-
-    @work(thread=True, exit_on_error=False, group="config")
-    def _save_theme(self, name: str) -> None:
-        save_theme(name)
+            in_thread(self, lambda: save_theme(name), group="config")
 
     def on_unmount(self) -> None:
         self.collector.stop()
         if self.library is not None:
             self.library.close()
+
+
+def _is_a_host(app: PaperdeckApp) -> LibraryHost:
+    """Never called: mypy checks here that the app is what screens take it for."""
+    return app
 
 
 def run_app(data_dir: Path | None, paths: Sequence[Path], year: int | None) -> None:

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import cast
 
 from rich.text import Text
 from textual.command import Hit, Hits, Provider
 
 from store import Paper, StoreError
 
+from .host import LibraryHost
+from .messages import OpenPaper
 from .render import spans_text
-
-if TYPE_CHECKING:
-    from .app import PaperdeckApp
 
 __all__ = ["PaperCommands"]
 
@@ -21,15 +21,8 @@ __all__ = ["PaperCommands"]
 class PaperCommands(Provider):
     """Type part of a title to open a paper."""
 
-    @property
-    def deck(self) -> PaperdeckApp:
-        from .app import PaperdeckApp
-
-        assert isinstance(self.app, PaperdeckApp)
-        return self.app
-
     async def search(self, query: str) -> Hits:
-        library = self.deck.library
+        library = cast(LibraryHost, self.app).library
         if library is None or len(query.strip()) < 2:
             return
         try:
@@ -55,5 +48,8 @@ class PaperCommands(Provider):
             text="Open paper…",
         )
 
-    def _opener(self, paper: Paper):  # type: ignore[no-untyped-def]
-        return lambda: self.deck.open_detail(paper)
+    def _opener(self, paper: Paper) -> Callable[[], None]:
+        def open_paper() -> None:
+            self.app.post_message(OpenPaper(paper))
+
+        return open_paper

@@ -66,9 +66,9 @@ async def _paperdeck(data_dir: Path) -> dict[str, object]:
 
     from tui.app import PaperdeckApp
     from tui.config import Config
-    from tui.paper_list import PaperList
     from tui.screens.library import LibraryScreen
     from tui.screens.search import SearchScreen
+    from tui.widgets.paper_list import PaperList
 
     frames: list[float] = []  # when each frame finished painting
     paint = Screen._compositor_refresh

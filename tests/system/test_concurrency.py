@@ -96,9 +96,9 @@ async def test_two_apps_and_a_command_line_import_at_once(tmp_path: Path) -> Non
     from tests.benchmarks.synthetic import generate_pages
     from tests.helpers import make_page
     from tests.tui.test_app import SIZE, loaded, make_app, searched, wait_for
-    from tui.dialogs import TextDialog
     from tui.screens.bookmarks import BookmarksScreen
     from tui.screens.search import SearchScreen
+    from tui.widgets.dialogs import TextDialog
 
     data_dir = tmp_path / "lib"
     with Library.open(data_dir) as library:

@@ -160,8 +160,8 @@ async def test_reader_on_a_read_only_file_system(tmpfs: Callable[[str], Path]) -
     from tests.tui.test_app import SIZE, searched, wait_for
     from tui.app import PaperdeckApp
     from tui.config import Config
-    from tui.paper_list import PaperList
     from tui.screens.library import LibraryScreen
+    from tui.widgets.paper_list import PaperList
 
     point = tmpfs("32m")
     data = point / "lib"

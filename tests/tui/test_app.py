@@ -14,13 +14,13 @@ from store.records import paper_id
 from tests.helpers import FIXTURES, make_page, write
 from tui.app import PaperdeckApp
 from tui.config import Config, load_config
-from tui.dialogs import ConfirmDialog, ExportDialog, TextDialog
-from tui.paper_list import PaperList
 from tui.screens.bookmarks import BookmarksScreen
 from tui.screens.detail import DetailScreen
 from tui.screens.help import HelpScreen
 from tui.screens.library import LibraryScreen
 from tui.screens.search import SearchScreen
+from tui.widgets.dialogs import ConfirmDialog, ExportDialog, TextDialog
+from tui.widgets.paper_list import PaperList
 
 SIZE = (120, 36)
 DIFFUSION = "Diffusion Transformers for Image Synthesis"
@@ -206,6 +206,9 @@ async def test_bookmark_tags_note_and_export(data_dir: Path, tmp_path: Path) -> 
         await wait_for(pilot, lambda: app.screen.tag == "llm")  # type: ignore[attr-defined]
         await pilot.press("e")
         await wait_for(pilot, lambda: isinstance(app.screen, ExportDialog))
+        hint = app.screen.query_one("#dialog-hint")
+        await wait_for(pilot, lambda: "cancels" in str(hint.render()))
+        assert str(hint.render()) == "⏎ exports · shift+tab changes the format · esc cancels"
         app.screen.query_one("#export-path", Input).value = str(target)
         await pilot.press("enter")
         await wait_for(pilot, lambda: target.exists())
@@ -274,6 +277,83 @@ async def test_keymap_from_config_remaps_keys(data_dir: Path) -> None:
         await wait_for(pilot, loaded(app, 6))
         await pilot.press("n")
         assert library_list(app).cursor == 1
+
+
+async def test_status_line_shows_remapped_keys(data_dir: Path) -> None:
+    app = make_app(data_dir, config=Config(keymap={"library.sort": "z", "app.help": "h"}))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, loaded(app, 6))
+        status = str(app.screen.query_one("#library-status", Static).render())
+        assert "z sort" in status and "h all keys" in status, status
+        assert "s sort" not in status and "? all keys" not in status
+        assert "u unread · f starred · r read · o open link" in status
+        await pilot.press("z")
+        await wait_for(pilot, lambda: app.screen.sort == "upvotes")  # type: ignore[attr-defined]
+
+
+async def test_other_hints_follow_the_keymap_too(data_dir: Path, tmp_path: Path) -> None:
+    keymap = {
+        "bookmarks.filter": "ctrl+t",
+        "paper.bookmark": "x",
+        "dialog.cancel": "ctrl+g",
+        "help.close": "ctrl+w",
+        "app.quit": "ctrl+q",
+    }
+    empty = make_app(tmp_path / "empty", config=Config(keymap=keymap))
+    async with empty.run_test(size=SIZE) as pilot:
+        await wait_for(
+            pilot, lambda: isinstance(empty.screen, LibraryScreen) and empty.screen.loaded
+        )
+        text = str(empty.screen.query_one("#library-empty", Static).render())
+        assert "Press ? for the keys, ^q to quit." in text
+        await pilot.press("3")
+        await wait_for(pilot, lambda: isinstance(empty.screen, BookmarksScreen))
+        line = lambda: str(empty.screen.query_one("#bookmarks-filter", Static).render())  # noqa: E731
+        await wait_for(pilot, lambda: "No bookmarks yet" in line())
+        assert "press x on any paper" in line()
+    with Library.open(data_dir) as library:
+        library.bookmark(paper_id(DIFFUSION), tags=["vision"])
+    app = make_app(data_dir, config=Config(keymap=keymap))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, loaded(app, 6))
+        await pilot.press("3")
+        await wait_for(
+            pilot,
+            lambda: (
+                isinstance(app.screen, BookmarksScreen) and len(app.screen.paper_list.source) == 1
+            ),
+        )
+        line = str(app.screen.query_one("#bookmarks-filter", Static).render())
+        assert "(^t cycles: vision)" in line, line
+        await pilot.press("t")
+        await wait_for(pilot, lambda: isinstance(app.screen, TextDialog))
+        hint = app.screen.query_one("#dialog-hint")
+        await wait_for(pilot, lambda: "to cancel" in str(hint.render()))
+        assert str(hint.render()) == "⏎ to save · ^g to cancel"
+        await pilot.press("ctrl+g", "question_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        footer = app.screen.query_one("#help-footer", Static)
+        await wait_for(pilot, lambda: "closes this help" in str(footer.render()))
+        assert "^w closes this help." in str(footer.render())
+
+
+async def test_a_screen_that_missed_the_library_opening_is_told(data_dir: Path) -> None:
+    """A screen reports itself with the library it found; if the library opened while
+    that message was on its way, the app tells the screen at once, and only then."""
+    from tui.messages import ScreenOpened
+
+    app = make_app(data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, loaded(app, 6))
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen) and screen in app.live_screens
+        told: list[str] = []
+        screen.library_changed = lambda: told.append("told")  # type: ignore[method-assign]
+        app.post_message(ScreenOpened(screen, app.library))
+        await pilot.pause(0.05)
+        assert told == []
+        app.post_message(ScreenOpened(screen, None))
+        await wait_for(pilot, lambda: told == ["told"])
 
 
 async def test_theme_is_remembered(data_dir: Path, _config_in_tmp: Path) -> None:

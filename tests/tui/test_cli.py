@@ -1,10 +1,24 @@
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from tests.helpers import FIXTURES, make_page, set_index_schema, write
 from tui.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+LIGHT = """
+import sys
+from tui.cli import main
+try:
+    main([{flag!r}])
+except SystemExit as exit:
+    assert exit.code in (0, None), exit.code
+heavy = {{m.split(".")[0] for m in sys.modules}} & {{"whoosh", "pydantic", "textual", "rich"}}
+print("heavy:", sorted(heavy), file=sys.stderr)
+"""
 
 
 @pytest.fixture
@@ -137,6 +151,44 @@ def test_env_var_selects_the_library(
     assert (tmp_path / "env-lib" / "userdata.json").exists() or (
         tmp_path / "env-lib" / "index"
     ).is_dir()
+
+
+@pytest.mark.parametrize(("flag", "says"), [("--version", "paperdeck 0"), ("--help", "usage:")])
+def test_version_and_help_load_neither_store_nor_ui(flag: str, says: str) -> None:
+    """``--version`` and ``--help`` answer without Whoosh, pydantic, Rich or Textual."""
+    result = subprocess.run(
+        [sys.executable, "-c", LIGHT.format(flag=flag)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(says)
+    assert "heavy: []" in result.stderr, result.stderr
+
+
+def test_usage_errors_and_interrupts_keep_their_exit_status(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, data_dir: Path
+) -> None:
+    with pytest.raises(SystemExit) as usage:
+        main(["search", "--sort", "nonsense"])
+    assert usage.value.code == 2
+    assert "invalid choice" in capsys.readouterr().err
+    import tui.cli.commands
+
+    def interrupted(args: object) -> int:
+        raise KeyboardInterrupt
+
+    def broken(args: object) -> int:
+        raise ValueError("bad\nthing")
+
+    monkeypatch.setattr(tui.cli.commands, "run_command", interrupted)
+    code, _, err = run(capsys, data_dir, "info")
+    assert code == 130 and err.strip() == "paperdeck: interrupted"
+    monkeypatch.setattr(tui.cli.commands, "run_command", broken)
+    code, _, err = run(capsys, data_dir, "info")
+    assert code == 70 and "unexpected error: ValueError" in err and "Traceback" not in err
 
 
 def test_help_explains_year_resolution(capsys: pytest.CaptureFixture[str]) -> None:

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Static
 
-from store import Paper, StoreError
+from store import Library, Paper
 
-from ..base import ListScreen
-from ..dialogs import ConfirmDialog, ExportChoice, ExportDialog, TextDialog
-from ..paper_list import PaperList
+from ..keys import binding_key
 from ..render import safe
-from ..sources import Row, StaticSource
+from ..widgets.dialogs import ConfirmDialog, ExportChoice, ExportDialog, TextDialog
+from ..widgets.paper_list import PaperList
+from ..widgets.sources import Row, StaticSource
+from ..workers import with_library
+from .base import ListScreen
 
 __all__ = ["BookmarksScreen"]
 
@@ -46,9 +49,8 @@ class BookmarksScreen(ListScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.paper_list.focus()
-        if self.deck.library is not None:
+        if self.host.library is not None:
             self.library_changed()
 
     def on_screen_resume(self) -> None:
@@ -57,17 +59,17 @@ class BookmarksScreen(ListScreen):
     # -- loading -----------------------------------------------------------------------
 
     def library_changed(self) -> None:
-        self._reload(self.current_id())
+        keep, wanted = self.current_id(), self.tag
 
-    @work(thread=True, exit_on_error=False, exclusive=True, group="bookmarks")
-    def _reload(self, keep: str | None) -> None:
-        library = self.deck.library
-        if library is None:
-            return
-        tags = list(library.tags())
-        tag = self.tag if self.tag in tags else None
-        papers = library.bookmarks(tag=tag)
-        self.app.call_from_thread(self._show, papers, tags, tag, keep)
+        def read(library: Library) -> tuple[list[Paper], list[str], str | None]:
+            tags = list(library.tags())
+            tag = wanted if wanted in tags else None
+            return library.bookmarks(tag=tag), tags, tag
+
+        def show(found: tuple[list[Paper], list[str], str | None]) -> None:
+            self._show(*found, keep)
+
+        with_library(self, read, done=show, exclusive=True, group="bookmarks")
 
     def _show(
         self, papers: list[Paper], tags: list[str], tag: str | None, keep: str | None
@@ -82,9 +84,13 @@ class BookmarksScreen(ListScreen):
         name.stylize("bold")
         line.append_text(name)
         if tags:
-            line.append_text(safe(" (f cycles: " + ", ".join(tags) + ")"))
+            cycle = binding_key(self, "bookmarks.filter")
+            intro = f" ({cycle} cycles: " if cycle else " (tags: "
+            line.append_text(safe(intro + ", ".join(tags) + ")"))
         if not papers:
-            line.append("\nNo bookmarks yet: press b on any paper to bookmark it.")
+            mark = binding_key(self, "paper.bookmark")
+            how = f": press {mark} on any paper to bookmark it." if mark else "."
+            line.append("\nNo bookmarks yet" + how)
         self.query_one("#bookmarks-filter", Static).update(line)
         self._preview(self.paper_list.current)
 
@@ -119,33 +125,22 @@ class BookmarksScreen(ListScreen):
             return
         current = ", ".join(paper.tags) if what == "tags" else paper.note
 
+        paper_id = paper.id
+
         def save(value: str | None) -> None:
             if value is None:
                 return
             if what == "tags":
-                self._edit(paper.id, tags=[t.strip() for t in value.split(",") if t.strip()])
+                tags = [t.strip() for t in value.split(",") if t.strip()]
+                self._edit(lambda library: library.set_tags(paper_id, tags))
             else:
-                self._edit(paper.id, note=value)
+                self._edit(lambda library: library.set_note(paper_id, value))
 
         self.app.push_screen(TextDialog(title, current, placeholder), save)
 
-    @work(thread=True, exit_on_error=False, group="bookmarks-edit")
-    def _edit(
-        self, paper_id: str, *, tags: list[str] | None = None, note: str | None = None
-    ) -> None:
-        library = self.deck.library
-        if library is None:
-            return
-        try:
-            paper = (
-                library.set_tags(paper_id, tags)
-                if tags is not None
-                else library.set_note(paper_id, note or "")
-            )
-        except StoreError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
-            return
-        self.app.call_from_thread(self.deck.broadcast_paper, paper)
+    def _edit(self, change: Callable[[Library], Paper]) -> None:
+        # The app's worker: the change is told even if this screen goes away meanwhile.
+        with_library(self.app, change, done=self.tell_changed, group="bookmarks-edit")
 
     def action_next_tag(self) -> None:
         options: list[str | None] = [None, *self.tags]
@@ -178,16 +173,15 @@ class BookmarksScreen(ListScreen):
 
         self.app.push_screen(ExportDialog(Path.home(), count), chosen)
 
-    @work(thread=True, exit_on_error=False, group="bookmarks-export")
     def _export(self, choice: ExportChoice, *, force: bool) -> None:
-        library = self.deck.library
-        if library is None:
-            return
-        try:
-            count = library.export_to(choice.path, choice.fmt, tag=self.tag, force=force)
-        except StoreError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
-            return
-        self.app.call_from_thread(
-            self.notify, f"Exported {count} papers to {choice.path}", markup=False, timeout=8
+        tag = self.tag
+
+        def exported(count: int) -> None:
+            self.app.notify(f"Exported {count} papers to {choice.path}", markup=False, timeout=8)
+
+        with_library(
+            self.app,
+            lambda library: library.export_to(choice.path, choice.fmt, tag=tag, force=force),
+            done=exported,
+            group="bookmarks-export",
         )

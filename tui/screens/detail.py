@@ -5,19 +5,21 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from store import Paper, StoreError
+from store import Paper
 
-from ..base import PaperScreen
-from ..paper_list import PaperList
+from ..messages import OpenPaper
 from ..render import safe, sighting_lines
-from ..sources import RowSource
+from ..widgets.paper_list import PaperList
+from ..widgets.sources import Row, RowSource
+from ..workers import in_thread, with_library
+from .base import PaperScreen
 
 __all__ = ["DetailScreen"]
 
@@ -57,7 +59,6 @@ class DetailScreen(PaperScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.show(self.paper)
         self.query_one("#detail-body").focus()
 
@@ -109,16 +110,16 @@ class DetailScreen(PaperScreen):
 
     # -- workers -----------------------------------------------------------------------
 
-    @work(thread=True, exit_on_error=False, exclusive=True, group="detail-related")
     def _related(self, paper_id: str) -> None:
-        library = self.deck.library
-        if library is None:
-            return
-        try:
-            related = library.related(paper_id)
-        except StoreError:
-            related = []
-        self.app.call_from_thread(self._show_related, paper_id, related)
+        with_library(
+            self,
+            lambda library: library.related(paper_id),
+            done=lambda related: self._show_related(paper_id, related),
+            # Related papers are a bonus: when they cannot be found, say there are none.
+            store_error=lambda _: self._show_related(paper_id, []),
+            exclusive=True,
+            group="detail-related",
+        )
 
     def _show_related(self, paper_id: str, related: list[Paper]) -> None:
         if paper_id != self.paper.id:
@@ -134,16 +135,16 @@ class DetailScreen(PaperScreen):
                 label.append(f"  {paper.published.isoformat()}", style="dim")
             options.add_option(Option(label, id=paper.id))
 
-    @work(thread=True, exit_on_error=False, group="detail-read")
     def _mark_read(self, paper_id: str) -> None:
-        library = self.deck.library
-        if library is None:
-            return
-        try:
-            paper = library.set_read(paper_id, True)
-        except StoreError:
-            return
-        self.app.call_from_thread(self.deck.broadcast_paper, paper)
+        # The app's worker: the list behind learns of it even if this screen closes first.
+        # Opening a paper on a read-only library is not an error worth a notification.
+        with_library(
+            self.app,
+            lambda library: library.set_read(paper_id, True),
+            done=self.tell_changed,
+            store_error=lambda _: None,
+            group="detail-read",
+        )
 
     # -- actions -----------------------------------------------------------------------
 
@@ -151,7 +152,7 @@ class DetailScreen(PaperScreen):
     def open_related(self, event: OptionList.OptionSelected) -> None:
         paper = getattr(self, "_related_papers", {}).get(event.option.id or "")
         if paper is not None:
-            self.deck.open_detail(paper)
+            self.post_message(OpenPaper(paper))
 
     @on(OptionList.OptionSelected, "#detail-links")
     def open_link(self, event: OptionList.OptionSelected) -> None:
@@ -188,9 +189,13 @@ class DetailScreen(PaperScreen):
         else:
             self._step_load(origin.source, target)
 
-    @work(thread=True, exit_on_error=False, exclusive=True, group="detail-step")
     def _step_load(self, source: RowSource, index: int) -> None:
-        source.load(index, index + 1)
-        row = source.cached(index)
-        if row is not None:
-            self.app.call_from_thread(self.show, row.paper)
+        def load() -> Row | None:
+            source.load(index, index + 1)
+            return source.cached(index)
+
+        def loaded(row: Row | None) -> None:
+            if row is not None:
+                self.show(row.paper)
+
+        in_thread(self, load, done=loaded, exclusive=True, group="detail-step")

@@ -11,7 +11,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from ..dialogs import Dialog
+from ..keys import binding_key
+from ..widgets.dialogs import Dialog
 
 __all__ = ["HelpEntry", "HelpScreen"]
 
@@ -42,16 +43,20 @@ class HelpScreen(Dialog[None]):
                 table.add_row(Text(name, style="bold underline"), "", "")
                 section = name
             table.add_row(Text(keys), Text(description), Text(binding_id))
-        footer = Text(
-            f"\nRemap any key by its id in {self.config_file}, e.g.\n"
-            '  [keymap]\n  "list.down" = "j,down,ctrl+n"\n'
-            "Esc closes this help.",
-            style="dim",
-        )
         with VerticalScroll(classes="dialog help"):
             yield Static(Text("paperdeck keys", style="bold"), markup=False)
             yield Static(table)
-            yield Static(footer, markup=False)
+            yield Static(id="help-footer", markup=False)
+
+    def on_mount(self) -> None:
+        footer = Text(
+            f"\nRemap any key by its id in {self.config_file}, e.g.\n"
+            '  [keymap]\n  "list.down" = "j,down,ctrl+n"',
+            style="dim",
+        )
+        if close := binding_key(self, "help.close"):
+            footer.append(f"\n{close} closes this help.")
+        self.query_one("#help-footer", Static).update(footer)
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)

@@ -5,16 +5,19 @@ from __future__ import annotations
 from typing import ClassVar, Literal
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Footer, Static
 
-from ..base import ListScreen
-from ..paper_list import PaperList
+from store import Library
+
+from ..keys import Hint, binding_key, key_hints
 from ..render import safe
-from ..sources import ListingSource
+from ..widgets.paper_list import PaperList
+from ..widgets.sources import ListingSource
+from ..workers import with_library
+from .base import ListScreen
 
 __all__ = ["LibraryScreen"]
 
@@ -29,9 +32,15 @@ Import saved Hugging Face Papers pages from a shell:
     paperdeck import ~/Downloads/papers-page.txt ~/more-pages/
 
 or copy a saved page's text (select all on the papers page, copy) and paste it
-right here: paperdeck imports it.
-
-Press ? for the keys, q to quit."""
+right here: paperdeck imports it."""
+STATUS_KEYS: tuple[Hint, ...] = (
+    "library.sort",
+    "library.unread",
+    "library.bookmarked",
+    "paper.read",
+    "paper.open",
+    ("app.help", "all keys"),
+)
 
 
 class LibraryScreen(ListScreen):
@@ -54,45 +63,54 @@ class LibraryScreen(ListScreen):
     def compose(self) -> ComposeResult:
         with Vertical(id="library-body"):
             yield PaperList(id="library-list")
-            yield Static(Text(EMPTY_HELP), id="library-empty", markup=False)
+            yield Static(id="library-empty", markup=False)
         yield Static("Opening the library…", id="library-status", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one("#library-empty").display = False
         self.query_one(PaperList).focus()
-        source = self.deck.take_initial_source()
-        if source is not None and self.deck.library is not None:
-            self._show(source, 0, self.deck.library.count())  # opened at once: no wait
-        elif self.deck.library is not None:
+        listing = self.host.take_initial_listing()
+        library = self.host.library
+        if listing is not None and library is not None:  # opened at once: no wait
+            source = ListingSource(listing)
+            source.load(0, self.app.size.height, exact=True)  # one screen of rows, no more
+            self._show((source, 0, library.count()))
+        elif library is not None:
             self.library_changed()
 
     # -- loading -----------------------------------------------------------------------
 
     def library_changed(self) -> None:
-        self._reload(keep=self.current_id())
+        keep, sort, only = self.current_id(), self.sort, self.filter
 
-    @work(thread=True, exit_on_error=False, exclusive=True, group="library-listing")
-    def _reload(self, keep: str | None = None) -> None:
-        library = self.deck.library
-        if library is None:
-            return
-        listing = library.listing(
-            self.sort,
-            read=False if self.filter == "unread" else None,
-            bookmarked=True if self.filter == "bookmarked" else None,
+        def read(library: Library) -> tuple[ListingSource, int, int]:
+            listing = library.listing(
+                sort,
+                read=False if only == "unread" else None,
+                bookmarked=True if only == "bookmarked" else None,
+            )
+            source = ListingSource(listing)
+            index = (source.position(keep) if keep else None) or 0
+            source.load(max(0, index - 40), index + 80)
+            return source, index, library.count()
+
+        with_library(
+            self,
+            read,
+            done=self._show,
+            stale=lambda shown: shown[0].close(),
+            exclusive=True,
+            group="library-listing",
         )
-        source = ListingSource(listing)
-        index = source.position(keep) if keep else None
-        source.load(max(0, (index or 0) - 40), (index or 0) + 80)
-        total = library.count()
-        self.app.call_from_thread(self._show, source, index or 0, total)
 
-    def _show(self, source: ListingSource, index: int, total: int) -> None:
+    def _show(self, shown: tuple[ListingSource, int, int]) -> None:
+        source, index, total = shown
         self.loaded = True
         self.paper_list.set_source(source, index)
         empty = total == 0
+        if empty:
+            self.query_one("#library-empty", Static).update(self._empty_help())
         self.query_one("#library-empty").display = empty
         self.paper_list.display = not empty
         if not empty and self.focused is None:
@@ -113,8 +131,20 @@ class LibraryScreen(ListScreen):
         parts.append(f"sorted by {self.sort}")
         if self.filter != "all":
             parts.append(f"only {self.filter}")
-        parts.append("s sort · u unread · f starred · r read · o open link · ? all keys")
+        parts.append(key_hints(self, STATUS_KEYS))
         self.query_one("#library-status", Static).update(Text("  ·  ".join(parts)))
+
+    def _empty_help(self) -> Text:
+        """How to fill the library, and the keys to learn more or leave."""
+        keys = [
+            f"{key} {what}"
+            for name, what in (("app.help", "for the keys"), ("app.quit", "to quit"))
+            if (key := binding_key(self, name))
+        ]
+        help_ = EMPTY_HELP
+        if keys:
+            help_ += "\n\nPress " + ", ".join(keys) + "."
+        return Text(help_)
 
     # -- actions -----------------------------------------------------------------------
 

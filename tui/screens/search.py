@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import ClassVar, Literal
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -13,10 +13,11 @@ from textual.widgets import Footer, Input, Static
 
 from store import Paper, Results
 
-from ..base import ListScreen
-from ..paper_list import PaperList
 from ..render import safe, spans_text
-from ..sources import Row, StaticSource
+from ..widgets.paper_list import PaperList
+from ..widgets.sources import Row, StaticSource
+from ..workers import with_library
+from .base import ListScreen
 
 __all__ = ["SearchScreen"]
 
@@ -61,7 +62,6 @@ class SearchScreen(ListScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one(Input).focus()
         self.run_search("")
 
@@ -81,15 +81,14 @@ class SearchScreen(ListScreen):
     def run_search(self, text: str) -> None:
         """Start a search; any answer to an older one is dropped when it arrives."""
         self.generation += 1
-        self._search(self.generation, text, self.sort)
-
-    @work(thread=True, exit_on_error=False, exclusive=True, group="search")
-    def _search(self, generation: int, text: str, sort: SortKey) -> None:
-        library = self.deck.library
-        if library is None:
-            return
-        results = library.search(text, sort=sort, limit=PAGE_SIZE, as_you_type=True)
-        self.app.call_from_thread(self._show, generation, results)
+        generation, sort = self.generation, self.sort
+        with_library(
+            self,
+            lambda library: library.search(text, sort=sort, limit=PAGE_SIZE, as_you_type=True),
+            done=lambda results: self._show(generation, results),
+            exclusive=True,
+            group="search",
+        )
 
     def _show(self, generation: int, results: Results) -> None:
         if generation != self.generation:
@@ -150,7 +149,7 @@ class SearchScreen(ListScreen):
         if self.paper_list.has_focus:
             self.focus_input()
         else:
-            self.deck.switch_mode("library")
+            self.app.switch_mode("library")
 
     def library_changed(self) -> None:
         self.run_search(self.query_one(Input).value)

@@ -2,25 +2,29 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from collections.abc import Callable
+from typing import ClassVar, cast
 
-from textual import work
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.worker import Worker
 
-from store import Paper, StoreError
+from store import Library, Paper
 
-from .paper_list import PaperList
-
-if TYPE_CHECKING:
-    from .app import PaperdeckApp
+from ..host import LibraryHost
+from ..messages import OpenPaper, PaperChanged, ScreenClosed, ScreenOpened
+from ..widgets.paper_list import PaperList
+from ..workers import with_library
 
 __all__ = ["ListScreen", "PaperScreen"]
 
 
 class PaperScreen(Screen[None]):
-    """A screen with a current paper: ``b`` bookmark, ``r`` read, ``o`` open, ``c`` copy."""
+    """A screen with a current paper: ``b`` bookmark, ``r`` read, ``o`` open, ``c`` copy.
+
+    It reads the library through :attr:`host` and tells the app what it changed with
+    :mod:`tui.messages`; the app calls :meth:`paper_changed` and :meth:`library_changed`
+    on every screen that is up.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("b", "toggle_bookmark", "Bookmark", id="paper.bookmark"),
@@ -30,21 +34,18 @@ class PaperScreen(Screen[None]):
     ]
 
     @property
-    def deck(self) -> PaperdeckApp:
-        """The app, typed."""
-        from .app import PaperdeckApp
-
-        assert isinstance(self.app, PaperdeckApp)
-        return self.app
+    def host(self) -> LibraryHost:
+        """What the screen may read from the app (never the app's class itself)."""
+        return cast(LibraryHost, self.app)
 
     def on_mount(self) -> None:
-        self.deck.live_screens.add(self)
+        # Textual runs a subclass's on_mount before this one: the screen has loaded what
+        # it could by now, with the library it found.
+        self.app.post_message(ScreenOpened(self, self.host.library))
 
     def on_unmount(self) -> None:
-        self.deck.live_screens.discard(self)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        self.deck.report_worker_failure(event)
+        # Straight to the app: a closing screen no longer passes messages on.
+        self.app.post_message(ScreenClosed(self))
 
     def current_paper(self) -> Paper | None:
         """The paper the keys act on."""
@@ -56,13 +57,23 @@ class PaperScreen(Screen[None]):
     def library_changed(self) -> None:
         """Papers were imported or the library was opened: reload what is shown."""
 
+    def tell_changed(self, paper: Paper) -> None:
+        """Tell every screen that ``paper`` changed (this one too, through the app)."""
+        self.app.post_message(PaperChanged(paper))
+
     def action_toggle_bookmark(self) -> None:
         if paper := self.current_paper():
-            self._change(paper.id, "bookmark")
+            paper_id = paper.id
+            self._write(lambda library: library.toggle_bookmark(paper_id))
 
     def action_toggle_read(self) -> None:
         if paper := self.current_paper():
-            self._change(paper.id, "unread" if paper.read else "read")
+            paper_id, read = paper.id, not paper.read
+            self._write(lambda library: library.set_read(paper_id, read))
+
+    def _write(self, change: Callable[[Library], Paper]) -> None:
+        # The app's worker: the change is told even if this screen closes meanwhile.
+        with_library(self.app, change, done=self.tell_changed, group="paper-change")
 
     def action_open_link(self) -> None:
         if paper := self.current_paper():
@@ -73,21 +84,6 @@ class PaperScreen(Screen[None]):
         if paper := self.current_paper():
             self.app.copy_to_clipboard(f"{paper.title}\n{paper.url}")
             self.notify("Copied the title and link", timeout=2)
-
-    @work(thread=True, exit_on_error=False, group="paper-change")
-    def _change(self, paper_id: str, what: str) -> None:
-        library = self.deck.library
-        if library is None:
-            return
-        try:
-            if what == "bookmark":
-                paper = library.toggle_bookmark(paper_id)
-            else:
-                paper = library.set_read(paper_id, what == "read")
-        except StoreError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
-            return
-        self.app.call_from_thread(self.deck.broadcast_paper, paper)
 
 
 class ListScreen(PaperScreen):
@@ -114,4 +110,5 @@ class ListScreen(PaperScreen):
 
     def on_paper_list_selected(self, event: PaperList.Selected) -> None:
         if event.paper_list is self.paper_list:
-            self.deck.open_detail(event.paper, origin=self.paper_list)
+            event.stop()
+            self.post_message(OpenPaper(event.paper, self.paper_list))

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import ClassVar, TypeVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -17,16 +17,33 @@ from textual.widgets import Button, Input, Label, Select
 from store import FORMATS, ExportFormat
 from store.export import default_filename
 
+from ..keys import Hint, key_hints
+
 __all__ = ["ConfirmDialog", "Dialog", "ExportChoice", "ExportDialog", "TextDialog"]
 
 ResultT = TypeVar("ResultT")
 
 
 class Dialog(ModalScreen[ResultT]):
-    """A modal box over the screen; its styles load with the first dialog shown."""
+    """A modal box over the screen; its styles load with the first dialog shown.
+
+    A dialog with ``HINTS`` shows their keys in its ``#dialog-hint`` label when its
+    ``HINT_FIELD`` (a widget id) has the focus (the field's own keys, like an input's Enter, count).
+    """
 
     # Absolute: Textual resolves a relative path from each subclass's own module.
     CSS_PATH = str(Path(__file__).with_name("dialogs.tcss"))
+    HINTS: ClassVar[tuple[Hint, ...]] = ()
+    HINT_FIELD: ClassVar[str] = ""
+
+    def hint_label(self) -> Label:
+        """Where the keys are shown."""
+        return Label(classes="dialog-hint", id="dialog-hint", markup=False)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if self.HINTS and self.HINT_FIELD and event.widget.id == self.HINT_FIELD:
+            hints = key_hints(self, self.HINTS)
+            self.query_one("#dialog-hint", Label).update(Text(hints, style="dim"))
 
 
 class TextDialog(Dialog[str | None]):
@@ -35,6 +52,8 @@ class TextDialog(Dialog[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
     ]
+    HINTS = (("submit", "to save"), ("dialog.cancel", "to cancel"))
+    HINT_FIELD = "dialog-input"
 
     def __init__(self, title: str, value: str = "", placeholder: str = "") -> None:
         super().__init__()
@@ -46,7 +65,10 @@ class TextDialog(Dialog[str | None]):
         with Vertical(classes="dialog"):
             yield Label(Text(self.title_text), classes="dialog-title", markup=False)
             yield Input(self.value, placeholder=self.placeholder, id="dialog-input")
-            yield Label(Text("Enter to save · Esc to cancel", style="dim"), markup=False)
+            yield self.hint_label()
+
+    def on_mount(self) -> None:
+        self.query_one("#dialog-input", Input).focus()
 
     @on(Input.Submitted, "#dialog-input")
     def accept(self, event: Input.Submitted) -> None:
@@ -100,6 +122,12 @@ class ExportDialog(Dialog[ExportChoice | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="export.cancel"),
     ]
+    HINTS = (
+        ("submit", "exports"),
+        ("app.focus_previous", "changes the format"),
+        ("export.cancel", "cancels"),
+    )
+    HINT_FIELD = "export-path"
 
     def __init__(self, folder: Path, count: int) -> None:
         super().__init__()
@@ -115,10 +143,7 @@ class ExportDialog(Dialog[ExportChoice | None]):
                 [(f, f) for f in FORMATS], value="bibtex", allow_blank=False, id="export-format"
             )
             yield Input(str(self.folder / default_filename("bibtex")), id="export-path")
-            yield Label(
-                Text("Enter exports · shift+tab changes the format · Esc cancels", style="dim"),
-                markup=False,
-            )
+            yield self.hint_label()
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Export", id="export", variant="primary")
                 yield Button("Cancel", id="cancel")

@@ -6,7 +6,6 @@ from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
-from textual import work
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.geometry import Size
@@ -14,11 +13,11 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.worker import Worker
 
 from store import Paper
 
-from .render import byline, spans_text
+from ..render import byline, spans_text
+from ..workers import in_thread
 from .sources import Row, RowSource, StaticSource
 
 __all__ = ["PaperList"]
@@ -174,17 +173,14 @@ class PaperList(ScrollView, can_focus=True):
         if self._loading is not None and self._loading[0] <= start and stop <= self._loading[1]:
             return
         self._loading = (start, stop)
-        self._load(self.source, start, stop, urgent)
-
-    @work(thread=True, exit_on_error=False, exclusive=True, group="paper-list-rows")
-    def _load(self, source: RowSource, start: int, stop: int, exact: bool) -> None:
-        source.load(start, stop, exact=exact)
-        self.app.call_from_thread(self._loaded, source)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        report = getattr(self.app, "report_worker_failure", None)
-        if report is not None:
-            report(event)
+        source = self.source
+        in_thread(
+            self,
+            lambda: source.load(start, stop, exact=urgent),
+            done=lambda _: self._loaded(source),
+            exclusive=True,
+            group="paper-list-rows",
+        )
 
     def _loaded(self, source: RowSource) -> None:
         if source is not self.source:

@@ -1,4 +1,4 @@
-"""Row sources for :class:`~tui.paper_list.PaperList`: where its rows come from.
+"""Row sources for :class:`~tui.widgets.paper_list.PaperList`: where its rows come from.
 
 A source answers from memory (``cached``) on the UI thread and loads missing rows in a
 worker (``load``), so drawing never waits on the index.

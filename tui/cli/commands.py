@@ -1,0 +1,246 @@
+"""The commands of ``paperdeck``: each opens the library and prints what it found.
+
+Importing this module loads the store (Whoosh, pydantic) and Rich; :func:`tui.cli.main`
+imports it only once the arguments name a command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, cast
+
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
+
+from store import ExportFormat, ImportReport, Library, Paper
+from store.text import strip_control
+
+from ..render import paper_line, sighting_lines, spans_text
+from .output import err, out
+
+__all__ = ["HANDLERS", "run_command"]
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Open the library (``--data-dir`` or the default), tell what opening it repaired,
+    run the command; its exit status."""
+    with Library.open(getattr(args, "data_dir", None)) as library:
+        for notice in library.notices + library.userdata.notices:
+            err.print(Text(f"paperdeck: {notice}", style="yellow"))
+        return HANDLERS[args.command](library, args)
+
+
+def _import_with_progress(
+    library: Library, paths: Sequence[Path], year: int | None
+) -> ImportReport:
+    progress = Progress(
+        TextColumn("importing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    )
+    with progress:
+        task = progress.add_task("", total=None)
+
+        def update(done: int, total: int, name: str) -> None:
+            progress.update(task, completed=done, total=total, description=strip_control(name))
+
+        return library.import_pages(paths, year=year, progress=update)
+
+
+def _print_report(report: ImportReport) -> None:
+    for warning in report.warnings:
+        err.print(Text(f"warning: {strip_control(warning.line())}", style="yellow"))
+    for failure in report.failures:
+        err.print(Text(f"failed: {strip_control(failure.line())}", style="red"))
+    parts = [
+        f"{report.pages} pages imported",
+        f"{report.pages_unchanged} unchanged",
+        f"{report.new_papers} new papers",
+        f"{report.updated_papers} updated",
+        f"{len(report.failures)} failed",
+    ]
+    if report.restored_entries:
+        parts.insert(4, f"{report.restored_entries} bookmarks restored")
+    out.print(", ".join(parts))
+
+
+def cmd_import(library: Library, args: argparse.Namespace) -> int:
+    report = _import_with_progress(library, args.paths, args.year)
+    _print_report(report)
+    return 0 if report.ok else 1
+
+
+def _dump(value: Any) -> None:
+    out.print_json(json.dumps(value, ensure_ascii=False)) if out.is_terminal else print(
+        json.dumps(value, ensure_ascii=False, indent=2)
+    )
+
+
+def cmd_search(library: Library, args: argparse.Namespace) -> int:
+    results = library.search(
+        " ".join(args.query), sort=args.sort, limit=args.limit, offset=args.offset
+    )
+    if args.json:
+        _dump(results.model_dump(mode="json"))
+        return 0
+    if results.notice:
+        err.print(Text(results.notice, style="yellow"))
+    if results.suggestion:
+        err.print(Text(f"did you mean: {results.suggestion}", style="yellow"))
+    for hit in results.hits:
+        out.print(paper_line(hit.paper, title=spans_text(hit.paper.title, hit.title_spans)))
+    shown = len(results.hits)
+    first = results.offset + 1 if shown else 0
+    err.print(
+        Text(
+            f"{'' if results.total_exact else 'about '}{results.total} papers match; "
+            f"showing {first}-{results.offset + shown}, "
+            f"sorted by {results.sort} ({results.elapsed_ms:.0f} ms)",
+            style="dim",
+        )
+    )
+    return 0
+
+
+def _show_paper(paper: Paper) -> None:
+    out.print(Text(strip_control(paper.title), style="bold"))
+    out.print(Text(f"id {paper.id}", style="dim"))
+    meta = [
+        paper.published.isoformat() if paper.published else "no date",
+        f"{paper.upvotes} upvotes" if paper.upvotes is not None else None,
+        f"{paper.authors_count} authors" if paper.authors_count else None,
+        paper.organization,
+        "bookmarked" if paper.bookmarked else None,
+        "read" if paper.read else "unread",
+    ]
+    out.print(Text(" · ".join(strip_control(m) for m in meta if m)))
+    if paper.tags:
+        out.print(Text("tags: " + ", ".join(strip_control(t) for t in paper.tags)))
+    if paper.note:
+        out.print(Text("note: " + strip_control(paper.note)))
+    out.print()
+    out.print(Text(strip_control(paper.abstract)))
+    out.print()
+    for link in paper.links:
+        out.print(Text(f"link: {strip_control(link)}"))
+    for line in sighting_lines(paper):
+        out.print(Text(line, style="dim"))
+
+
+def cmd_show(library: Library, args: argparse.Namespace) -> int:
+    paper = library.get(args.id)
+    if args.json:
+        _dump(paper.model_dump(mode="json"))
+    else:
+        _show_paper(paper)
+    return 0
+
+
+def cmd_related(library: Library, args: argparse.Namespace) -> int:
+    papers = library.related(args.id, limit=args.limit)
+    if args.json:
+        _dump([p.model_dump(mode="json") for p in papers])
+        return 0
+    for paper in papers:
+        out.print(paper_line(paper))
+    if not papers:
+        err.print("no related papers found")
+    return 0
+
+
+def cmd_bookmark(library: Library, args: argparse.Namespace) -> int:
+    if args.action == "add":
+        paper = library.bookmark(args.id, tags=args.tag, note=args.note)
+        out.print(Text(f"bookmarked: {strip_control(paper.title)}"))
+    else:
+        paper = library.unbookmark(args.id)
+        out.print(Text(f"removed bookmark: {strip_control(paper.title)}"))
+    return 0
+
+
+def cmd_bookmarks(library: Library, args: argparse.Namespace) -> int:
+    papers = library.bookmarks(tag=args.tag)
+    if args.json:
+        _dump([p.model_dump(mode="json") for p in papers])
+        return 0
+    for paper in papers:
+        out.print(paper_line(paper))
+    err.print(Text(f"{len(papers)} bookmarks", style="dim"))
+    return 0
+
+
+def cmd_read(library: Library, args: argparse.Namespace) -> int:
+    paper = library.set_read(args.id, not args.unread)
+    state = "unread" if args.unread else "read"
+    out.print(Text(f"marked {state}: {strip_control(paper.title)}"))
+    return 0
+
+
+def cmd_export(library: Library, args: argparse.Namespace) -> int:
+    fmt = cast(ExportFormat, args.format)
+    if args.output is None:  # streamed: an export of any size holds one paper at a time
+        count = library.export_stream(sys.stdout, fmt, everything=args.all, tag=args.tag)
+        sys.stdout.flush()
+        err.print(Text(f"exported {count} papers as {fmt}", style="dim"))
+        return 0
+    count = library.export_to(args.output, fmt, everything=args.all, tag=args.tag, force=args.force)
+    out.print(Text(f"exported {count} papers as {fmt} to {args.output}"))
+    return 0
+
+
+def cmd_info(library: Library, args: argparse.Namespace) -> int:
+    info = library.info()
+    if args.json:
+        _dump(info.model_dump(mode="json"))
+        return 0 if info.index_ok else 1
+    rows = [
+        ("library", info.data_dir),
+        ("index", info.index_dir),
+        ("pages", info.pages_dir),
+        ("user data", info.userdata_file),
+        ("papers", str(info.papers)),
+        ("stored pages", str(info.pages)),
+        ("bookmarks", str(info.bookmarks)),
+        ("read", str(info.read)),
+        ("tagged", str(info.tagged)),
+        ("index size", f"{info.index_bytes / 1_048_576:.1f} MiB in {info.index_segments} segments"),
+        (
+            "index health",
+            "ok"
+            if info.index_ok
+            else f"needs 'paperdeck reindex' ({info.pages_not_indexed} pages not indexed)",
+        ),
+    ]
+    for name, value in rows:
+        out.print(Text(f"{name:>13}  {strip_control(value)}"))
+    return 0 if info.index_ok else 1
+
+
+def cmd_reindex(library: Library, args: argparse.Namespace) -> int:
+    # Opening may already have rebuilt a damaged or outdated index: once is enough.
+    count = library.count() if library.rebuilt_on_open else library.reindex()
+    out.print(f"reindexed {count} papers from {library.sources.count()} stored pages")
+    return 0
+
+
+HANDLERS: dict[str, Callable[[Library, argparse.Namespace], int]] = {
+    "import": cmd_import,
+    "search": cmd_search,
+    "show": cmd_show,
+    "related": cmd_related,
+    "bookmark": cmd_bookmark,
+    "bookmarks": cmd_bookmarks,
+    "read": cmd_read,
+    "export": cmd_export,
+    "info": cmd_info,
+    "reindex": cmd_reindex,
+}

@@ -1,0 +1,245 @@
+"""The ``paperdeck`` command line's arguments: argparse only, nothing heavy.
+
+``paperdeck --help`` and ``--version`` are answered from here, without the store's
+index and models (Whoosh, pydantic), Rich or Textual: the export formats and the data
+folder's variable come from modules of the store that import neither.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from store.formats import FORMATS
+from store.paths import DATA_DIR_ENV
+
+__all__ = [
+    "COMMANDS",
+    "build_open_parser",
+    "build_parser",
+    "exclusions_as_words",
+    "wants_app",
+]
+
+YEAR_HELP = (
+    "Year for dates shown without one. The site leaves the year out of dates in the "
+    'year the page was saved ("Sep 29"); paperdeck gives them --year if set, else the '
+    "newest explicit year on the page plus one (the page was saved after every dated "
+    "paper on it), else the year of the file's modification time."
+)
+COMMANDS = (
+    "import",
+    "search",
+    "show",
+    "related",
+    "bookmark",
+    "bookmarks",
+    "read",
+    "export",
+    "info",
+    "reindex",
+)
+_EXCLUSION = re.compile(r"^-[^\W\d_][\w-]*$")  # -vision, not -5 or --json
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version  # only for --version
+
+    try:
+        return version("paperdeck")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "0+unknown"
+
+
+class _VersionAction(argparse.Action):
+    """``--version``, looking the version up only when asked."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(
+            option_strings,
+            dest=argparse.SUPPRESS,
+            default=argparse.SUPPRESS,
+            nargs=0,
+            help="show program's version number and exit",
+        )
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        sys.stdout.write(f"paperdeck {_version()}\n")
+        parser.exit()
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help=f"library folder (default: ${DATA_DIR_ENV}, else the user data folder)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser (subcommands and their options)."""
+    parser = argparse.ArgumentParser(
+        prog="paperdeck",
+        description=(
+            "Read, search and bookmark saved Hugging Face Papers pages from the terminal. "
+            "Without a command, opens the reader app (importing PATHs first)."
+        ),
+        epilog="Run 'paperdeck COMMAND --help' for a command's options.",
+    )
+    parser.add_argument("--version", action=_VersionAction)
+    _common(parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser(
+        "import",
+        help="import saved pages (files or folders) or a paperdeck JSON backup",
+        description=(
+            "Import saved papers pages. The same paper on several pages is one paper; "
+            "importing a page twice changes nothing. A JSON export made by "
+            "'paperdeck export --format json' restores bookmarks, tags, notes and read state. "
+            "Bad files are reported one line each; the exit status is 1 if any failed."
+        ),
+    )
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    p.add_argument("--year", type=int, help=YEAR_HELP)
+    _common(p)
+
+    p = sub.add_parser(
+        "search",
+        help="search the library",
+        description=(
+            "Search titles, abstracts and organisations. Words are ANDed; also OR, NOT "
+            '(or -word), "phrases", title:/abstract:/org:/tag: prefixes, year:2024, '
+            "upvotes:>=10, prefix trans*, fuzzy transfromer~. An empty query lists every "
+            "paper. Example: paperdeck search transformers -vision"
+        ),
+    )
+    p.add_argument("query", nargs="*", help="the query (several words are joined)")
+    p.add_argument("--sort", choices=["relevance", "date", "upvotes", "title"], default="relevance")
+    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--offset", type=int, default=0)
+    p.add_argument("--json", action="store_true", help="print the results as JSON")
+    _common(p)
+
+    p = sub.add_parser(
+        "show", help="show one paper", description="Show one paper by id (or a unique id prefix)."
+    )
+    p.add_argument("id")
+    p.add_argument("--json", action="store_true")
+    _common(p)
+
+    p = sub.add_parser(
+        "related", help="papers like this one", description="Papers like this one, found offline."
+    )
+    p.add_argument("id")
+    p.add_argument("--limit", type=int, default=8)
+    p.add_argument("--json", action="store_true")
+    _common(p)
+
+    p = sub.add_parser(
+        "bookmark", help="add or remove a bookmark", description="Add or remove a bookmark."
+    )
+    p.add_argument("action", choices=["add", "remove"])
+    p.add_argument("id")
+    p.add_argument(
+        "--tag", action="append", default=[], metavar="TAG", help="add a tag (repeatable)"
+    )
+    p.add_argument("--note", help="set the bookmark's note")
+    _common(p)
+
+    p = sub.add_parser(
+        "bookmarks", help="list bookmarks", description="List bookmarks, newest first."
+    )
+    p.add_argument("--tag", help="only bookmarks with this tag")
+    p.add_argument("--json", action="store_true")
+    _common(p)
+
+    p = sub.add_parser(
+        "read", help="mark a paper read", description="Mark a paper read (or --unread)."
+    )
+    p.add_argument("id")
+    p.add_argument("--unread", action="store_true", help="mark it unread instead")
+    _common(p)
+
+    p = sub.add_parser(
+        "export",
+        help="export bookmarks (BibTeX, RIS, Markdown, CSV, JSON)",
+        description=(
+            "Export bookmarks (or --all papers) to FILE, or to standard output. "
+            "The JSON export is a full backup that 'paperdeck import' restores."
+        ),
+    )
+    p.add_argument("--format", choices=FORMATS, default="bibtex")
+    p.add_argument("-o", "--output", type=Path, metavar="FILE", help="write here (default: stdout)")
+    p.add_argument("--all", action="store_true", help="every paper, not only bookmarks")
+    p.add_argument("--tag", help="only papers with this tag")
+    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    _common(p)
+
+    p = sub.add_parser(
+        "info", help="paths, counts and index health", description="Paths, counts and index health."
+    )
+    p.add_argument("--json", action="store_true")
+    _common(p)
+
+    p = sub.add_parser(
+        "reindex",
+        help="rebuild the search index from the stored pages",
+        description="Rebuild the search index from the stored pages. Bookmarks are not touched.",
+    )
+    _common(p)
+    return parser
+
+
+def build_open_parser() -> argparse.ArgumentParser:
+    """The parser for ``paperdeck [PATH...]`` (open the app)."""
+    parser = argparse.ArgumentParser(prog="paperdeck", add_help=False)
+    _common(parser)
+    parser.add_argument("--year", type=int)
+    parser.add_argument("paths", nargs="*", type=Path)
+    return parser
+
+
+def wants_app(argv: Sequence[str]) -> bool:
+    """Whether ``argv`` opens the reader (no command, maybe paths) rather than a command."""
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+            continue
+        if arg in ("--data-dir", "--year"):
+            skip = True
+            continue
+        if arg.startswith("-"):
+            return arg not in ("-h", "--help", "--version")
+        return arg not in COMMANDS
+    return True
+
+
+def exclusions_as_words(args: list[str]) -> list[str]:
+    """``search transformers -vision``: a ``-word`` after ``search`` is part of the query
+    (excluding the word), not an unknown option; the search's own options still work."""
+    if "search" not in args:
+        return args
+    at = args.index("search")
+    options = {"-h", "--help"}
+    return [
+        *args[: at + 1],
+        *(
+            f"NOT {arg[1:]}" if _EXCLUSION.match(arg) and arg not in options else arg
+            for arg in args[at + 1 :]
+        ),
+    ]
+

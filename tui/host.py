@@ -1,0 +1,26 @@
+"""What screens may read from the app that runs them, without importing it.
+
+Attributes down, messages up: a screen reads the library through :class:`LibraryHost`
+(``cast(LibraryHost, self.app)``) and reports what it did with :mod:`tui.messages`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from store import Library, Listing
+
+__all__ = ["LibraryHost"]
+
+
+class LibraryHost(Protocol):
+    """The few things of the app that screens, widgets and the palette read."""
+
+    library: Library | None
+    """The open library, or None while it is opening (or could not be opened)."""
+
+    def take_initial_listing(self) -> Listing | None:
+        """The newest-first listing if the library could be opened at once, for the
+        first frame (handed out once; later callers get None)."""
+        ...
