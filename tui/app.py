@@ -10,14 +10,18 @@ from typing import ClassVar
 from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.timer import Timer
+from textual.widgets import Input
 
 from store import ImportReport, Library, Listing, StoreError
 
 from .config import Config, config_path, load_config, save_theme
 from .host import LibraryHost
 from .idle_gc import IdleCollector
+from .key_hold import FOCUS_MOVING, HOLD_CHECK_S, KeyHold
 from .messages import OpenPaper, PaperChanged, ScreenClosed, ScreenOpened
 from .palette import PaperCommands
+from .paste_filter import install as install_paste_filter
 from .screens.base import PaperScreen
 from .screens.bookmarks import BookmarksScreen
 from .screens.detail import DetailScreen
@@ -30,6 +34,12 @@ from .workers import in_thread, one_line, with_library
 __all__ = ["PaperdeckApp"]
 
 PASTE_MIN_CHARS = 80
+
+
+def _looks_like_a_page(text: str) -> bool:
+    """A paste long enough and of several lines (any line ending) to be a saved page."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    return len(lines) >= PASTE_MIN_CHARS and "\n" in lines
 
 
 class PaperdeckApp(App[None]):
@@ -85,6 +95,10 @@ class PaperdeckApp(App[None]):
         self._tried_at_once = False
         self.live_screens: set[PaperScreen] = set()
         self.collector = IdleCollector()
+        self._key_hold = KeyHold()
+        self._hold_watch: Timer | None = None
+        self._told = 0  # notices of the library shown so far
+        install_paste_filter()
         if self.config.keymap:
             self.set_keymap(self.config.keymap)
 
@@ -140,18 +154,32 @@ class PaperdeckApp(App[None]):
 
     def _open_library(self) -> None:
         if self.library is not None:
+            self._finish_interrupted()
             self._import_paths()
         else:
             data_dir = self.data_dir
-            in_thread(
-                self, lambda: Library.open(data_dir), done=self._library_opened, group="open"
-            )
+            in_thread(self, lambda: Library.open(data_dir), done=self._library_opened, group="open")
 
     def _library_opened(self, library: Library) -> None:
         self.library = library
         self._show_notices(library)
         self.broadcast_library()
+        self._finish_interrupted()
         self._import_paths()
+
+    def _finish_interrupted(self) -> None:
+        """Index what an import that was killed stored (a notice says so), with progress."""
+        with_library(
+            self,
+            lambda library: library.finish_interrupted(progress=self._progress),
+            done=self._finished_interrupted,
+            group="import",
+        )
+
+    def _finished_interrupted(self, report: ImportReport) -> None:
+        if report.finished_sources and self.library is not None:
+            self._show_notices_once(self.library)
+            self.broadcast_library()
 
     def _import_paths(self) -> None:
         """Import the paths given on the command line, with progress on the library."""
@@ -167,8 +195,15 @@ class PaperdeckApp(App[None]):
 
     def _show_notices(self, library: Library) -> None:
         """What opening the library repaired or recovered, told to the user."""
-        for notice in library.notices + library.userdata.notices:
+        self._told = 0
+        self._show_notices_once(library)
+
+    def _show_notices_once(self, library: Library) -> None:
+        """The notices not told yet."""
+        notices = library.notices + library.userdata.notices
+        for notice in notices[self._told :]:
             self.notify(notice, severity="warning", markup=False, timeout=10)
+        self._told = len(notices)
 
     def _progress(self, done: int, total: int, name: str) -> None:
         self.call_from_thread(self._show_progress, done, total, name)
@@ -264,12 +299,44 @@ class PaperdeckApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent):
             self.collector.touch()
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if self._key_hold.holds(self.focused):
+                self._key_hold.hold(event)  # focus is on its way to a text box
+                return
+            if self._key_hold.held:
+                await self._release_keys()
+            if not isinstance(self.focused, Input) and self._moves_focus(event.key):
+                self.hold_keys()
+        elif isinstance(event, events.Paste) and _looks_like_a_page(event.text):
+            self._import_pasted(event.text)  # wherever focus is: a page is not a query
+            return
         await super().on_event(event)
 
-    def on_paste(self, event: events.Paste) -> None:
-        text = event.text
-        if len(text) < PASTE_MIN_CHARS or "\n" not in text.strip():
+    def _moves_focus(self, key: str) -> bool:
+        active = self.screen.active_bindings.get(key)
+        return active is not None and active.binding.id in FOCUS_MOVING
+
+    async def _release_keys(self) -> None:
+        """Hand the held keys on, in order, to whatever has focus now."""
+        for key in self._key_hold.release():
+            await super().on_event(key)
+
+    def hold_keys(self) -> None:
+        """Hold the next keys until focus moves (a text box is about to get it)."""
+        self._key_hold.start(self.focused)
+        if self._hold_watch is None:
+            self._hold_watch = self.set_interval(HOLD_CHECK_S, self._check_held_keys)
+
+    async def _check_held_keys(self) -> None:
+        """Once focus has moved (or the wait is over), the held keys go where it is."""
+        if self._key_hold.holds(self.focused):
             return
+        if self._hold_watch is not None:
+            self._hold_watch.stop()
+            self._hold_watch = None
+        await self._release_keys()
+
+    def _import_pasted(self, text: str) -> None:
         with_library(
             self, lambda library: library.import_text(text), done=self._pasted, group="paste"
         )

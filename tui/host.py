@@ -20,6 +20,10 @@ class LibraryHost(Protocol):
     library: Library | None
     """The open library, or None while it is opening (or could not be opened)."""
 
+    def hold_keys(self) -> None:
+        """Hold the keys typed next until a text box has focus (one is about to open)."""
+        ...
+
     def take_initial_listing(self) -> Listing | None:
         """The newest-first listing if the library could be opened at once, for the
         first frame (handed out once; later callers get None)."""

@@ -204,7 +204,7 @@ def test_reindex_after_a_rebuild_on_open_does_not_rebuild_twice(
 
     run(capsys, data_dir, "import", str(FIXTURES))
     set_index_schema(data_dir / "index", 0)
-    import store.library as library_module
+    import store.repair as library_module
 
     rebuilds: list[int] = []
     original = library_module.rebuild_index

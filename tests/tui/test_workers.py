@@ -91,9 +91,7 @@ async def test_a_superseded_exclusive_worker_is_dropped() -> None:
 
     async with app.run_test() as pilot:
         for call in (slow, lambda: "new"):
-            in_thread(
-                app, call, done=shown.append, stale=stale.append, exclusive=True, group="g"
-            )
+            in_thread(app, call, done=shown.append, stale=stale.append, exclusive=True, group="g")
             await settle(pilot, started.is_set)
         await settle(pilot, lambda: stale)
     assert shown == ["new"] and stale == ["old"]

@@ -242,4 +242,3 @@ def exclusions_as_words(args: list[str]) -> list[str]:
             for arg in args[at + 1 :]
         ),
     ]
-

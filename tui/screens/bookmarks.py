@@ -12,14 +12,21 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Static
 
-from store import Library, Paper
+from store import ConflictError, Library, Paper, StoreError
 
 from ..keys import binding_key
 from ..render import safe
-from ..widgets.dialogs import ConfirmDialog, ExportChoice, ExportDialog, TextDialog
+from ..widgets.dialogs import (
+    ConfirmDialog,
+    ExportChoice,
+    ExportDialog,
+    NoteChoice,
+    NoteConflictDialog,
+    TextDialog,
+)
 from ..widgets.paper_list import PaperList
 from ..widgets.sources import Row, StaticSource
-from ..workers import with_library
+from ..workers import tell_store_error, with_library
 from .base import ListScreen
 
 __all__ = ["BookmarksScreen"]
@@ -119,24 +126,77 @@ class BookmarksScreen(ListScreen):
         self._ask("Note", "note", "why this paper matters")
 
     def _ask(self, title: str, what: str, placeholder: str) -> None:
-        """Edit the current paper's tags or note in a dialog, then save in a worker."""
+        """Edit the current paper's tags or note: read it afresh (another paperdeck may
+        have changed it), show that in a dialog, save what the user changed."""
         paper = self.current_paper()
         if paper is None:
             return
-        current = ", ".join(paper.tags) if what == "tags" else paper.note
-
         paper_id = paper.id
+        with_library(
+            self,
+            lambda library: library.get(paper_id),
+            done=lambda fresh: self._edit_in_dialog(title, what, placeholder, fresh),
+            group="bookmarks-ask",
+        )
+
+    def _edit_in_dialog(self, title: str, what: str, placeholder: str, fresh: Paper) -> None:
+        shown = ", ".join(fresh.tags) if what == "tags" else fresh.note
 
         def save(value: str | None) -> None:
-            if value is None:
+            if value is None or value == shown:
                 return
             if what == "tags":
                 tags = [t.strip() for t in value.split(",") if t.strip()]
-                self._edit(lambda library: library.set_tags(paper_id, tags))
+                self._confirm_clearing(
+                    not tags and bool(fresh.tags),
+                    f"Remove all {len(fresh.tags)} tags ({', '.join(fresh.tags)})?",
+                    lambda: self._save_tags(fresh, tags),
+                )
             else:
-                self._edit(lambda library: library.set_note(paper_id, value))
+                self._confirm_clearing(
+                    not value.strip() and bool(fresh.note),
+                    "Delete the note?",
+                    lambda: self._save_note(fresh, value),
+                )
 
-        self.app.push_screen(TextDialog(title, current, placeholder), save)
+        self.app.push_screen(TextDialog(title, shown, placeholder), save)
+
+    def _confirm_clearing(self, clearing: bool, question: str, go: Callable[[], None]) -> None:
+        """Clearing what the user had is a visible, confirmed act, never a side effect."""
+        if not clearing:
+            go()
+            return
+        self.app.push_screen(ConfirmDialog(question), lambda yes: go() if yes else None)
+
+    def _save_tags(self, fresh: Paper, tags: list[str]) -> None:
+        seen = list(fresh.tags)  # tags added elsewhere meanwhile are kept
+        self._edit(lambda library: library.set_tags(fresh.id, tags, seen=seen))
+
+    def _save_note(self, fresh: Paper, note: str) -> None:
+        def conflict(error: StoreError) -> None:
+            if not isinstance(error, ConflictError):
+                tell_store_error(self.app, error)
+                return
+            theirs = error.current
+
+            def chosen(choice: NoteChoice | None) -> None:
+                if choice == "mine":
+                    self._edit(lambda library: library.set_note(fresh.id, note))
+                elif choice == "both":
+                    both = f"{theirs}\n\n{note}"
+                    self._edit(lambda library: library.set_note(fresh.id, both, seen=theirs))
+                else:
+                    self.library_changed()  # show what is saved
+
+            self.app.push_screen(NoteConflictDialog(note, theirs), chosen)
+
+        with_library(
+            self.app,
+            lambda library: library.set_note(fresh.id, note, seen=fresh.note),
+            done=self.tell_changed,
+            store_error=conflict,
+            group="bookmarks-edit",
+        )
 
     def _edit(self, change: Callable[[Library], Paper]) -> None:
         # The app's worker: the change is told even if this screen goes away meanwhile.

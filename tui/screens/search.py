@@ -52,8 +52,11 @@ class SearchScreen(ListScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="search-top"):
+            # Not selected on focus: keys typed after ``/`` add to the query in order.
             yield Input(
-                placeholder="Search titles, abstracts and organisations…", id="search-input"
+                placeholder="Search titles, abstracts and organisations…",
+                id="search-input",
+                select_on_focus=False,
             )
             yield Static(Text(SYNTAX), id="search-syntax", markup=False)
             yield Static("", id="search-status", markup=False)
@@ -66,8 +69,10 @@ class SearchScreen(ListScreen):
         self.run_search("")
 
     def focus_input(self) -> None:
-        """Put the cursor in the query box."""
-        self.query_one(Input).focus()
+        """Put the cursor at the end of the query box."""
+        box = self.query_one(Input)
+        box.cursor_position = len(box.value)
+        box.focus()
 
     def on_screen_resume(self) -> None:
         self.focus_input()

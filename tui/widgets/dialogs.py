@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar, TypeVar
+from typing import ClassVar, Literal, TypeVar
 
 from rich.text import Text
 from textual import events, on
@@ -19,7 +19,15 @@ from store.export import default_filename
 
 from ..keys import Hint, key_hints
 
-__all__ = ["ConfirmDialog", "Dialog", "ExportChoice", "ExportDialog", "TextDialog"]
+__all__ = [
+    "ConfirmDialog",
+    "Dialog",
+    "ExportChoice",
+    "ExportDialog",
+    "NoteChoice",
+    "NoteConflictDialog",
+    "TextDialog",
+]
 
 ResultT = TypeVar("ResultT")
 
@@ -64,11 +72,20 @@ class TextDialog(Dialog[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(Text(self.title_text), classes="dialog-title", markup=False)
-            yield Input(self.value, placeholder=self.placeholder, id="dialog-input")
+            # Not selected on focus: a key typed first must add to what is there, never
+            # replace it (a stray key wiped a paper's tags that way).
+            yield Input(
+                self.value,
+                placeholder=self.placeholder,
+                id="dialog-input",
+                select_on_focus=False,
+            )
             yield self.hint_label()
 
     def on_mount(self) -> None:
-        self.query_one("#dialog-input", Input).focus()
+        field = self.query_one("#dialog-input", Input)
+        field.cursor_position = len(field.value)
+        field.focus()
 
     @on(Input.Submitted, "#dialog-input")
     def accept(self, event: Input.Submitted) -> None:
@@ -106,6 +123,51 @@ class ConfirmDialog(Dialog[bool]):
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+
+NoteChoice = Literal["mine", "theirs", "both"]
+
+
+class NoteConflictDialog(Dialog[NoteChoice]):
+    """The note changed elsewhere while it was edited here: show both, the user picks.
+    Esc keeps the other one (nothing of this edit is saved)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("m", "choose('mine')", "Keep mine", id="note.mine"),
+        Binding("t,escape", "choose('theirs')", "Keep theirs", id="note.theirs"),
+        Binding("b", "choose('both')", "Keep both", id="note.both"),
+    ]
+
+    def __init__(self, mine: str, theirs: str) -> None:
+        super().__init__()
+        self.mine = mine
+        self.theirs = theirs
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(
+                Text("The note was changed elsewhere while you edited it."),
+                classes="dialog-title",
+                markup=False,
+            )
+            yield Label(Text("Yours:", style="bold"), markup=False)
+            yield Label(Text(self.mine or "(empty)"), markup=False)
+            yield Label(Text("Now saved:", style="bold"), markup=False)
+            yield Label(Text(self.theirs or "(empty)"), markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Keep mine", id="mine", variant="warning")
+                yield Button("Keep theirs", id="theirs", variant="primary")
+                yield Button("Keep both", id="both")
+
+    def on_mount(self) -> None:
+        self.query_one("#theirs", Button).focus()
+
+    @on(Button.Pressed)
+    def pressed(self, event: Button.Pressed) -> None:
+        self.action_choose(event.button.id or "theirs")
+
+    def action_choose(self, choice: str) -> None:
+        self.dismiss(choice if choice in ("mine", "both") else "theirs")  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
