@@ -161,6 +161,9 @@ def cmd_bookmark(library: Library, args: argparse.Namespace) -> int:
     if args.action == "add":
         paper = library.bookmark(args.id, tags=args.tag, note=args.note)
         out.print(Text(f"bookmarked: {strip_control(paper.title)}"))
+    elif args.tag:
+        paper = library.remove_tags(args.id, args.tag)
+        out.print(Text(f"removed tags {', '.join(args.tag)}: {strip_control(paper.title)}"))
     else:
         paper = library.unbookmark(args.id)
         out.print(Text(f"removed bookmark: {strip_control(paper.title)}"))
@@ -232,6 +235,29 @@ def cmd_reindex(library: Library, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sources(library: Library, args: argparse.Namespace) -> int:
+    if args.action == "remove":
+        if not args.hash:
+            err.print(Text("paperdeck: sources remove needs the source's hash", style="red"))
+            return 2
+        removed = library.remove_source(args.hash)
+        out.print(
+            Text(f"removed {strip_control(removed.name)} ({removed.hash[:12]}); index rebuilt")
+        )
+        return 0
+    stored = library.stored_sources()
+    if args.json:
+        _dump([s.model_dump(mode="json") for s in stored])
+        return 0
+    for source in stored:
+        when = source.imported_at.strftime("%Y-%m-%d %H:%M")
+        out.print(
+            Text(f"{source.hash[:12]}  {when}  {source.kind:<6}  {strip_control(source.name)}")
+        )
+    err.print(Text(f"{len(stored)} stored sources", style="dim"))
+    return 0
+
+
 HANDLERS: dict[str, Callable[[Library, argparse.Namespace], int]] = {
     "import": cmd_import,
     "search": cmd_search,
@@ -243,4 +269,5 @@ HANDLERS: dict[str, Callable[[Library, argparse.Namespace], int]] = {
     "export": cmd_export,
     "info": cmd_info,
     "reindex": cmd_reindex,
+    "sources": cmd_sources,
 }

@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
+import sys
+from typing import TextIO
+
 from rich.console import Console
 
-__all__ = ["err", "out"]
+__all__ = ["err", "out", "tolerant"]
 
+
+def tolerant(stream: TextIO) -> TextIO:
+    """``stream``, made to replace what its encoding cannot write (a Latin-1 or ASCII
+    terminal, ``PYTHONIOENCODING=latin-1``) instead of failing on the first ``ü``."""
+    encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+    reconfigure = getattr(stream, "reconfigure", None)
+    if encoding not in ("utf8", "utf8sig") and reconfigure is not None:
+        reconfigure(errors="replace")
+    return stream
+
+
+tolerant(sys.stdout)
+tolerant(sys.stderr)
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)

@@ -42,6 +42,7 @@ COMMANDS = (
     "export",
     "info",
     "reindex",
+    "sources",
 )
 _EXCLUSION = re.compile(r"^-[^\W\d_][\w-]*$")  # -vision, not -5 or --json
 
@@ -154,7 +155,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=["add", "remove"])
     p.add_argument("id")
     p.add_argument(
-        "--tag", action="append", default=[], metavar="TAG", help="add a tag (repeatable)"
+        "--tag",
+        action="append",
+        default=[],
+        metavar="TAG",
+        help="add a tag (repeatable); with remove, take the tag off and keep the bookmark",
     )
     p.add_argument("--note", help="set the bookmark's note")
     _common(p)
@@ -199,6 +204,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="rebuild the search index from the stored pages",
         description="Rebuild the search index from the stored pages. Bookmarks are not touched.",
     )
+    _common(p)
+
+    p = sub.add_parser(
+        "sources",
+        help="list the stored pages and backups, or remove one",
+        description=(
+            "List every stored source (saved page or backup) with its hash, or remove one "
+            "('sources remove HASH', a unique prefix of at least 6 characters): the index "
+            "is rebuilt without it; papers seen only there disappear, bookmarks stay."
+        ),
+    )
+    p.add_argument("action", nargs="?", choices=["list", "remove"], default="list")
+    p.add_argument("hash", nargs="?", help="with remove: the source's hash (or its start)")
+    p.add_argument("--json", action="store_true", help="print the list as JSON")
     _common(p)
     return parser
 
