@@ -78,15 +78,40 @@ class Engine:
             return ResultWindow(window, [None] * len(window), len(ordered))
         if sort == "relevance" and not _has_text(query):
             sort = "date"  # filters only (year:2024): nothing to rank by
-        if sort == "relevance" and _postings(query, searcher.reader()) <= PRECISE_POSTINGS_LIMIT:
-            narrow = self._narrow(searcher, query, offset, limit, filters, started)
-            if narrow is not None:
-                return narrow
         matched = filters.apply(self.matches(searcher, query))
         if sort != "relevance":
             window = self.pick(searcher, sort, matched, offset + limit)[offset:]
             return ResultWindow(window, [None] * len(window), len(matched))
+        # Scored in memory when the query allows it: no time limit, ties by docnum, so
+        # windows at any offset agree with each other.
+        in_memory = self._in_memory(searcher, query, matched, offset + limit)
+        if in_memory is not None:
+            docnums, scores = in_memory
+            return ResultWindow(docnums[offset:], scores[offset:], len(matched))
+        if _postings(query, searcher.reader()) <= PRECISE_POSTINGS_LIMIT:
+            narrow = self._narrow(searcher, query, offset, limit, filters, started)
+            if narrow is not None:
+                return narrow
         return self._relevance(searcher, query, matched, offset, limit, started)
+
+    def _in_memory(
+        self, searcher: Any, query: wq.Query, allowed: set[int], wanted: int
+    ) -> tuple[list[int], list[float | None]] | None:
+        if not allowed:
+            return [], []
+        found = score_in_memory(
+            searcher,
+            query,
+            allowed,
+            wanted,
+            self.weighting,
+            self.match_sets.weighted_postings,
+            lambda q: self.matches(searcher, q),
+        )
+        if found is None:
+            return None
+        docnums, values = found
+        return docnums, [*values]
 
     def pick(self, searcher: Any, sort: str, matched: set[int], wanted: int) -> list[int]:
         """The first ``wanted`` of ``matched`` in ``sort`` order."""
@@ -144,7 +169,14 @@ class Engine:
         if not matched:
             return ResultWindow([], [], 0)
         reader = searcher.reader()
-        # Title matches first: titles are short, and a title match is the best evidence.
+        # Affordable: every match ranked by BM25F. Windows at any offset then agree with
+        # each other (the ranking does not depend on how many results are asked for).
+        if _postings(query, reader) <= SCORE_POSTINGS_LIMIT:
+            scored = self._scored(searcher, query, matched, wanted, started)
+            if scored is not None:
+                return ResultWindow(scored[0][offset:], scored[1][offset:], total)
+        # A broad query: every title match first (ranked by their titles if affordable,
+        # else newest first), then the other matches newest first.
         docnums: list[int] = []
         scores: list[float | None] = []
         titles = restrict_to_titles(query)
@@ -155,14 +187,6 @@ class Engine:
                 scored = self._scored(searcher, titles, title_matches, wanted, started)
                 if scored is not None:
                     docnums, scores = scored
-            if len(docnums) >= wanted:
-                return ResultWindow(docnums[offset:], scores[offset:], total)
-        if _postings(query, reader) <= SCORE_POSTINGS_LIMIT:
-            scored = self._scored(searcher, query, matched, wanted, started)
-            if scored is not None:
-                docnums, scores = scored
-                return ResultWindow(docnums[offset:], scores[offset:], total)
-        # A broad query: the title matches, then the rest newest first.
         if not docnums and title_matches:
             docnums = self.pick(searcher, "date", title_matches, wanted)
             scores = [None] * len(docnums)
@@ -177,18 +201,9 @@ class Engine:
         self, searcher: Any, query: wq.Query, allowed: set[int], wanted: int, started: float
     ) -> tuple[list[int], list[float | None]] | None:
         """BM25F top ``wanted`` among ``allowed``; None if the budget ran out."""
-        in_memory = score_in_memory(
-            searcher,
-            query,
-            allowed,
-            wanted,
-            self.weighting,
-            self.match_sets.weighted_postings,
-            lambda q: self.matches(searcher, q),
-        )
+        in_memory = self._in_memory(searcher, query, allowed, wanted)
         if in_memory is not None:
-            docnums, values = in_memory
-            return docnums, [*values]
+            return in_memory
         remaining = self.budget_s - (time.perf_counter() - started)
         if remaining <= 0.01:
             return None

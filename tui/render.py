@@ -14,7 +14,7 @@ from rich.text import Text
 from store import Paper
 from store.text import strip_control
 
-__all__ = ["byline", "paper_line", "safe", "sighting_lines", "spans_text"]
+__all__ = ["byline", "paper_line", "plural", "safe", "sighting_lines", "spans_text"]
 
 MATCH_STYLE = "bold reverse"
 
@@ -36,12 +36,18 @@ def spans_text(
     return result
 
 
+def plural(count: int, word: str, words: str | None = None) -> str:
+    """``word`` or its plural for ``count`` (``1 paper``, ``2 papers``; pass ``words``
+    for an irregular plural)."""
+    return word if count == 1 else (words or f"{word}s")
+
+
 def byline(paper: Paper) -> str:
     """Authors count or organisation, whichever the page gave."""
     if paper.organization:
         return strip_control(paper.organization)
     if paper.authors_count:
-        return f"{paper.authors_count} authors"
+        return f"{paper.authors_count} {plural(paper.authors_count, 'author')}"
     return ""
 
 

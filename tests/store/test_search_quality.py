@@ -127,3 +127,15 @@ def test_a_field_prefix_while_typing(seeded: Library) -> None:
 
 def test_a_word_on_its_way_gets_no_suggestion(seeded: Library) -> None:
     assert seeded.search("quant", as_you_type=True).suggestion is None
+
+
+@pytest.mark.parametrize("query", ["model", "language model", "quantization", "learning -vision"])
+@pytest.mark.parametrize("sort", ["relevance", "date", "upvotes"])
+def test_windows_at_any_offset_agree(seeded: Library, query: str, sort: str) -> None:
+    """A list that pages through the results shows every hit once, in one order."""
+    whole = [h.paper.id for h in seeded.search(query, sort=sort, limit=1000).hits]  # type: ignore[arg-type]
+    paged: list[str] = []
+    for offset in range(0, len(whole), 37):
+        window = seeded.search(query, sort=sort, offset=offset, limit=37)  # type: ignore[arg-type]
+        paged += [h.paper.id for h in window.hits]
+    assert paged == whole

@@ -91,7 +91,7 @@ def _check(tmp_path: Path, runs: int, seed: int) -> None:
         before = library.paths.userdata_file.read_bytes()
     killed = _kill_runs(data_dir, pages, runs, seed)
     assert killed > 0, "no run was killed mid-way: the test proved nothing"
-    with Library.open(data_dir) as library:  # opens, and finishes what was stored
+    with Library.open(data_dir) as library:  # opening only reads; the next import finishes
         assert library.paths.userdata_file.read_bytes() == before
         report = library.import_pages([pages])  # a rerun completes it
         assert report.ok

@@ -244,7 +244,7 @@ async def test_search_as_you_type(data_dir: Path) -> None:
         row = results.source.cached(0)
         assert row is not None and row.title_spans  # matched words are highlighted
         status = str(screen.query_one("#search-status", Static).render())
-        assert "1 papers" in status
+        assert "1 paper ·" in status
         await pilot.press("down")
         assert results.has_focus
         await pilot.press("enter")

@@ -37,7 +37,7 @@ def test_import_search_show_roundtrip(capsys: pytest.CaptureFixture[str], data_d
     assert code == 0
     assert "2 pages imported" in out and "6 new papers" in out and "0 failed" in out
     code, out, err = run(capsys, data_dir, "search", "tulu")
-    assert code == 0 and "TÜLU 3" in out and "1 papers match" in err
+    assert code == 0 and "TÜLU 3" in out and "1 paper matches" in err
     paper_id = out.split()[0]
     code, out, _ = run(capsys, data_dir, "show", paper_id[:6])
     assert code == 0 and "TÜLU 3" in out and "seen 2025-11-12 on daily.txt" in out
@@ -229,3 +229,40 @@ def test_search_minus_word_excludes_on_the_command_line(
     assert found and "Diffusion Transformers for Image Synthesis" not in found
     code, out, _ = run(capsys, data_dir, "search", "transformers", "--json")
     assert "Diffusion Transformers for Image Synthesis" in out
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "x"])
+def test_a_limit_below_one_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], data_dir: Path, value: str
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--data-dir", str(data_dir), "search", "tulu", "--limit", value])
+    assert exit_info.value.code == 2
+    assert "--limit" in capsys.readouterr().err
+
+
+def test_an_offset_past_the_end_says_so(capsys: pytest.CaptureFixture[str], data_dir: Path) -> None:
+    run(capsys, data_dir, "import", str(FIXTURES))
+    code, out, err = run(capsys, data_dir, "search", "model", "--offset", "1000")
+    assert code == 0 and out == ""
+    assert "none from 1001 on" in err and "showing" not in err
+
+
+def test_an_ambiguous_id_prefix_says_so(capsys: pytest.CaptureFixture[str], data_dir: Path) -> None:
+    run(capsys, data_dir, "import", str(FIXTURES))
+    from store import Library
+
+    with Library.open(data_dir) as library:
+        ids = sorted(p.id for p in library.papers())
+    # the longest prefix two ids share, if any share 4 characters; else a made-up pair
+    shared = max(
+        (
+            a[: next((i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y), 12)]
+            for a, b in zip(ids, ids[1:], strict=False)
+        ),
+        key=len,
+    )
+    if len(shared) < 4:
+        pytest.skip("no two fixture ids share a 4-character prefix")
+    code, _, err = run(capsys, data_dir, "show", shared)
+    assert code == 1 and "ambiguous" in err

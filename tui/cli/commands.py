@@ -19,7 +19,7 @@ from rich.text import Text
 from store import ExportFormat, ImportReport, Library, Paper
 from store.text import strip_control
 
-from ..render import paper_line, sighting_lines, spans_text
+from ..render import paper_line, plural, sighting_lines, spans_text
 from .output import err, out
 
 __all__ = ["HANDLERS", "run_command"]
@@ -99,12 +99,19 @@ def cmd_search(library: Library, args: argparse.Namespace) -> int:
     for hit in results.hits:
         out.print(paper_line(hit.paper, title=spans_text(hit.paper.title, hit.title_spans)))
     shown = len(results.hits)
-    first = results.offset + 1 if shown else 0
+    matching = (
+        f"{'' if results.total_exact else 'about '}{results.total} "
+        f"{plural(results.total, 'paper')} {plural(results.total, 'matches', 'match')}"
+    )
+    if shown:
+        window = f"showing {results.offset + 1}-{results.offset + shown}"
+    elif results.total:
+        window = f"none from {results.offset + 1} on"
+    else:
+        window = "nothing to show"
     err.print(
         Text(
-            f"{'' if results.total_exact else 'about '}{results.total} papers match; "
-            f"showing {first}-{results.offset + shown}, "
-            f"sorted by {results.sort} ({results.elapsed_ms:.0f} ms)",
+            f"{matching}; {window}, sorted by {results.sort} ({results.elapsed_ms:.0f} ms)",
             style="dim",
         )
     )
@@ -117,7 +124,9 @@ def _show_paper(paper: Paper) -> None:
     meta = [
         paper.published.isoformat() if paper.published else "no date",
         f"{paper.upvotes} upvotes" if paper.upvotes is not None else None,
-        f"{paper.authors_count} authors" if paper.authors_count else None,
+        f"{paper.authors_count} {plural(paper.authors_count, 'author')}"
+        if paper.authors_count
+        else None,
         paper.organization,
         "bookmarked" if paper.bookmarked else None,
         "read" if paper.read else "unread",
@@ -177,7 +186,7 @@ def cmd_bookmarks(library: Library, args: argparse.Namespace) -> int:
         return 0
     for paper in papers:
         out.print(paper_line(paper))
-    err.print(Text(f"{len(papers)} bookmarks", style="dim"))
+    err.print(Text(f"{len(papers)} {plural(len(papers), 'bookmark')}", style="dim"))
     return 0
 
 
@@ -193,10 +202,10 @@ def cmd_export(library: Library, args: argparse.Namespace) -> int:
     if args.output is None:  # streamed: an export of any size holds one paper at a time
         count = library.export_stream(sys.stdout, fmt, everything=args.all, tag=args.tag)
         sys.stdout.flush()
-        err.print(Text(f"exported {count} papers as {fmt}", style="dim"))
+        err.print(Text(f"exported {count} {plural(count, 'paper')} as {fmt}", style="dim"))
         return 0
     count = library.export_to(args.output, fmt, everything=args.all, tag=args.tag, force=args.force)
-    out.print(Text(f"exported {count} papers as {fmt} to {args.output}"))
+    out.print(Text(f"exported {count} {plural(count, 'paper')} as {fmt} to {args.output}"))
     return 0
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +79,21 @@ class _VersionAction(argparse.Action):
         parser.exit()
 
 
+def _at_least(smallest: int) -> Callable[[str], int]:
+    """An argparse type: a whole number no smaller than ``smallest``."""
+
+    def number(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < smallest:
+            raise argparse.ArgumentTypeError(f"{value} is less than {smallest}")
+        return value
+
+    return number
+
+
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--data-dir",
@@ -129,8 +144,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("query", nargs="*", help="the query (several words are joined)")
     p.add_argument("--sort", choices=["relevance", "date", "upvotes", "title"], default="relevance")
-    p.add_argument("--limit", type=int, default=20)
-    p.add_argument("--offset", type=int, default=0)
+    p.add_argument("--limit", type=_at_least(1), default=20, help="how many results to print")
+    p.add_argument("--offset", type=_at_least(0), default=0, help="how many results to skip first")
     p.add_argument("--json", action="store_true", help="print the results as JSON")
     _common(p)
 
@@ -145,7 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
         "related", help="papers like this one", description="Papers like this one, found offline."
     )
     p.add_argument("id")
-    p.add_argument("--limit", type=int, default=8)
+    p.add_argument("--limit", type=_at_least(1), default=8, help="how many papers to print")
     p.add_argument("--json", action="store_true")
     _common(p)
 

@@ -15,7 +15,7 @@ from textual.widgets import Footer, Static
 from store import ConflictError, Library, Paper, StoreError
 
 from ..keys import binding_key
-from ..render import safe
+from ..render import plural, safe
 from ..widgets.dialogs import (
     ConfirmDialog,
     ExportChoice,
@@ -85,7 +85,7 @@ class BookmarksScreen(ListScreen):
         source = StaticSource([Row(p) for p in papers])
         index = (source.position(keep) if keep else None) or 0
         self.paper_list.set_source(source, index)
-        line = Text(f"{len(papers)} bookmarks")
+        line = Text(f"{len(papers)} {plural(len(papers), 'bookmark')}")
         line.append(" · tag: ")
         name = safe(tag or "all")
         name.stylize("bold")

@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 from store import Paper
 
 from ..messages import OpenPaper
-from ..render import safe, sighting_lines
+from ..render import plural, safe, sighting_lines
 from ..widgets.paper_list import PaperList
 from ..widgets.sources import Row, RowSource
 from ..workers import in_thread, with_library
@@ -91,7 +91,12 @@ class DetailScreen(PaperScreen):
         parts = [
             paper.published.isoformat() if paper.published else undated,
             f"{paper.upvotes} upvotes" if paper.upvotes is not None else "",
-            paper.organization or (f"{paper.authors_count} authors" if paper.authors_count else ""),
+            paper.organization
+            or (
+                f"{paper.authors_count} {plural(paper.authors_count, 'author')}"
+                if paper.authors_count
+                else ""
+            ),
             "★ bookmarked" if paper.bookmarked else "",
             "read" if paper.read else "unread",
             ("tags: " + ", ".join(paper.tags)) if paper.tags else "",

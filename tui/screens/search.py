@@ -11,11 +11,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Footer, Input, Static
 
-from store import Paper, Results
+from store import Library, Paper, Results
 
-from ..render import safe, spans_text
+from ..render import plural, safe, spans_text
 from ..widgets.paper_list import PaperList
-from ..widgets.sources import Row, StaticSource
+from ..widgets.sources import SearchSource
 from ..workers import with_library
 from .base import ListScreen
 
@@ -48,7 +48,7 @@ class SearchScreen(ListScreen):
         self.sort: SortKey = "relevance"
         self.generation = 0
         self.results: Results | None = None
-        self.fragments: dict[str, tuple[str, list[tuple[int, int]]]] = {}
+        self.source: SearchSource | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="search-top"):
@@ -87,29 +87,33 @@ class SearchScreen(ListScreen):
         """Start a search; any answer to an older one is dropped when it arrives."""
         self.generation += 1
         generation, sort = self.generation, self.sort
+
+        def search(library: Library) -> SearchSource:
+            def fetch(offset: int, limit: int) -> Results:
+                return library.search(text, sort=sort, offset=offset, limit=limit, as_you_type=True)
+
+            return SearchSource(fetch, fetch(0, PAGE_SIZE))
+
         with_library(
             self,
-            lambda library: library.search(text, sort=sort, limit=PAGE_SIZE, as_you_type=True),
-            done=lambda results: self._show(generation, results),
+            search,
+            done=lambda source: self._show(generation, source),
             exclusive=True,
             group="search",
         )
 
-    def _show(self, generation: int, results: Results) -> None:
+    def _show(self, generation: int, source: SearchSource) -> None:
         if generation != self.generation:
             return  # stale: the user typed more since
-        self.results = results
-        self.fragments = {h.paper.id: (h.fragment, h.fragment_spans) for h in results.hits}
-        rows = [Row(hit.paper, hit.title_spans) for hit in results.hits]
-        self.paper_list.set_source(StaticSource(rows), 0)
-        self._status(results)
+        self.source = source
+        self.results = source.first
+        self.paper_list.set_source(source, 0)
+        self._status(source.first)
         self._preview(self.paper_list.current)
 
     def _status(self, results: Results) -> None:
         count = f"{results.total:,}" if results.total_exact else f"about {results.total:,}"
-        line = Text(f"{count} papers · sorted by {results.sort}")
-        if len(results.hits) < results.total:
-            line.append(f" · showing the first {len(results.hits)}")
+        line = Text(f"{count} {plural(results.total, 'paper')} · sorted by {results.sort}")
         if results.notice:
             line.append("\n")
             line.append_text(safe(results.notice))
@@ -123,7 +127,8 @@ class SearchScreen(ListScreen):
         if paper is None:
             preview.update("")
             return
-        fragment, spans = self.fragments.get(paper.id, (paper.abstract[:240], []))
+        fragments = self.source.fragments if self.source is not None else {}
+        fragment, spans = fragments.get(paper.id, (paper.abstract[:240], []))
         preview.update(spans_text(fragment, spans, "bold reverse"))
 
     @on(PaperList.Highlighted, "#search-results")

@@ -7,12 +7,12 @@ worker (``load``), so drawing never waits on the index.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from store import Listing, Paper
+from store import Listing, Paper, Results
 
-__all__ = ["ListingSource", "Row", "RowSource", "StaticSource"]
+__all__ = ["ListingSource", "Row", "RowSource", "SearchSource", "StaticSource"]
 
 PAGE = 128
 
@@ -113,3 +113,52 @@ class ListingSource(RowSource):
 
     def close(self) -> None:
         self.listing.close()
+
+
+class SearchSource(RowSource):
+    """Every hit of one search: the first window as it came, the others read on demand
+    (``fetch(offset, limit)`` runs the same search from ``offset``)."""
+
+    WINDOW = 200
+
+    def __init__(self, fetch: Callable[[int, int], Results], first: Results) -> None:
+        self._fetch = fetch
+        self.first = first
+        self._total = first.total
+        self._rows: dict[int, Row] = {}
+        self.fragments: dict[str, tuple[str, list[tuple[int, int]]]] = {}
+        self._lock = threading.Lock()
+        self._keep(first)
+
+    def __len__(self) -> int:
+        return self._total
+
+    def cached(self, index: int) -> Row | None:
+        return self._rows.get(index)
+
+    def load(self, start: int, stop: int, *, exact: bool = False) -> None:
+        if not exact:
+            start = (start // self.WINDOW) * self.WINDOW
+            stop = -(-stop // self.WINDOW) * self.WINDOW
+        start, stop = max(0, start), min(self._total, stop)
+        missing = [i for i in range(start, stop) if i not in self._rows]
+        if missing:
+            self._keep(self._fetch(missing[0], missing[-1] + 1 - missing[0]))
+
+    def _keep(self, results: Results) -> None:
+        with self._lock:
+            if len(self._rows) > 20 * self.WINDOW:  # memory stays bounded at any size
+                self._rows.clear()
+                self.fragments.clear()
+            for number, hit in enumerate(results.hits, start=results.offset):
+                self._rows[number] = Row(hit.paper, hit.title_spans)
+                self.fragments[hit.paper.id] = (hit.fragment, hit.fragment_spans)
+
+    def update(self, paper: Paper) -> None:
+        with self._lock:
+            for row in self._rows.values():
+                if row.paper.id == paper.id:
+                    row.paper = paper
+
+    def position(self, paper_id: str) -> int | None:
+        return next((i for i, row in self._rows.items() if row.paper.id == paper_id), None)
