@@ -19,6 +19,7 @@ from .config import Config, config_path, load_config, save_theme
 from .host import LibraryHost
 from .idle_gc import IdleCollector
 from .key_hold import FOCUS_MOVING, HOLD_CHECK_S, KeyHold
+from .keymap import binding_keys, check_keymap
 from .messages import OpenPaper, PaperChanged, ScreenClosed, ScreenOpened
 from .palette import PaperCommands
 from .paste_filter import install as install_paste_filter
@@ -28,6 +29,7 @@ from .screens.detail import DetailScreen
 from .screens.help import HelpEntry, HelpScreen
 from .screens.library import LibraryScreen
 from .screens.search import SearchScreen
+from .widgets.dialogs import DIALOGS
 from .widgets.paper_list import PaperList
 from .workers import in_thread, one_line, with_library
 
@@ -100,7 +102,9 @@ class PaperdeckApp(App[None]):
         self._told = 0  # notices of the library shown so far
         install_paste_filter()
         if self.config.keymap:
-            self.set_keymap(self.config.keymap)
+            checked = check_keymap(self.config.keymap, _known_bindings(), _reserved_keys())
+            self.config.problems.extend(checked.problems)  # shown once the app is up
+            self.set_keymap(checked.keymap)
 
     # -- start-up ----------------------------------------------------------------------
 
@@ -358,6 +362,34 @@ class PaperdeckApp(App[None]):
         self.collector.stop()
         if self.library is not None:
             self.library.close()
+
+
+def _known_bindings() -> dict[str, str]:
+    """Every binding id of the app, its screens, widgets and dialogs, with its keys."""
+    owners: list[type] = [
+        PaperdeckApp,
+        LibraryScreen,
+        SearchScreen,
+        BookmarksScreen,
+        DetailScreen,
+        HelpScreen,
+        PaperList,
+        *DIALOGS,
+    ]
+    bindings = [
+        b for owner in owners for cls in owner.__mro__ for b in getattr(cls, "BINDINGS", [])
+    ]
+    return binding_keys(bindings)
+
+
+def _reserved_keys() -> dict[str, str]:
+    """Keys that work everywhere before any other binding (the palette, quitting)."""
+    reserved = {"ctrl+c": "copying or quitting", "ctrl+q": "quitting"}
+    for binding in PaperdeckApp.BINDINGS:
+        if isinstance(binding, Binding) and binding.priority and binding.id:
+            for key in binding.key.split(","):
+                reserved[key.strip()] = f"{binding.tooltip or binding.description} ({binding.id})"
+    return reserved
 
 
 def _is_a_host(app: PaperdeckApp) -> LibraryHost:

@@ -248,21 +248,23 @@ def test_an_offset_past_the_end_says_so(capsys: pytest.CaptureFixture[str], data
     assert "none from 1001 on" in err and "showing" not in err
 
 
-def test_an_ambiguous_id_prefix_says_so(capsys: pytest.CaptureFixture[str], data_dir: Path) -> None:
-    run(capsys, data_dir, "import", str(FIXTURES))
-    from store import Library
+def test_an_ambiguous_id_prefix_says_so(
+    capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_path: Path
+) -> None:
+    """It said "no paper has the id" for a prefix two papers share."""
+    from store.records import paper_id
 
-    with Library.open(data_dir) as library:
-        ids = sorted(p.id for p in library.papers())
-    # the longest prefix two ids share, if any share 4 characters; else a made-up pair
-    shared = max(
-        (
-            a[: next((i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y), 12)]
-            for a, b in zip(ids, ids[1:], strict=False)
-        ),
-        key=len,
-    )
-    if len(shared) < 4:
-        pytest.skip("no two fixture ids share a 4-character prefix")
-    code, _, err = run(capsys, data_dir, "show", shared)
-    assert code == 1 and "ambiguous" in err
+    seen: dict[str, str] = {}
+    for number in range(100_000):  # two titles whose ids start alike (birthday odds)
+        title = f"A Paper Numbered {number}"
+        prefix = paper_id(title)[:4]
+        if prefix in seen:
+            pair = (seen[prefix], title)
+            break
+        seen[prefix] = title
+    page = write(tmp_path / "pair.txt", make_page([(t, "An abstract.") for t in pair]))
+    run(capsys, data_dir, "import", str(page))
+    code, _, err = run(capsys, data_dir, "show", prefix)
+    assert code == 1 and "ambiguous" in err and "2 papers" in err
+    code, out, _ = run(capsys, data_dir, "show", paper_id(pair[0]))
+    assert code == 0 and pair[0] in out

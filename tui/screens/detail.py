@@ -35,7 +35,7 @@ class DetailScreen(PaperScreen):
         Binding("right_square_bracket", "step(1)", "Next", id="detail.next"),
         Binding("j", "scroll_down", "Scroll down", show=False, id="detail.scroll_down"),
         Binding("k", "scroll_up", "Scroll up", show=False, id="detail.scroll_up"),
-        Binding("tab", "focus_next", "Links/related", show=False, id="detail.focus_next"),
+        Binding("tab", "app.focus_next", "Links/related", show=False, id="detail.focus_next"),
     ]
 
     def __init__(self, paper: Paper, origin: PaperList | None = None) -> None:

@@ -20,6 +20,7 @@ from store.export import default_filename
 from ..keys import Hint, key_hints
 
 __all__ = [
+    "DIALOGS",
     "ConfirmDialog",
     "Dialog",
     "ExportChoice",
@@ -233,3 +234,12 @@ class ExportDialog(Dialog[ExportChoice | None]):
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+DIALOGS: tuple[type[Dialog[object]], ...] = (
+    TextDialog,
+    ConfirmDialog,
+    NoteConflictDialog,
+    ExportDialog,
+)  # type: ignore[assignment]
+"""Every dialog (their bindings can be remapped too)."""
