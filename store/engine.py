@@ -29,13 +29,13 @@ from .matching import TEXT_FIELDS, MatchSets, is_null
 from .ordering import Ordering, Orderings
 from .scoring import CachedLengthBM25F, score_in_memory
 
-__all__ = ["Engine", "restrict_to_titles"]
+__all__ = ["Engine", "SortName", "restrict_to_titles"]
 
 SEARCH_BUDGET_S = 0.1
 SCORE_POSTINGS_LIMIT = 60_000
 PRECISE_POSTINGS_LIMIT = 8_000  # below this, every match is scored on title and abstract
 _TITLE_FIELDS = {"title", "title_prefix"}
-SortName = Literal["relevance", "date", "upvotes", "title"]
+SortName = Literal["relevance", "published", "seen", "upvotes", "title"]
 
 
 class Engine:
@@ -73,11 +73,11 @@ class Engine:
         """The results of ``query`` from ``offset``, at most ``limit`` of them."""
         started = time.perf_counter()
         if isinstance(query, wq.Every) and not filters.active:
-            ordered = self.ordering(searcher, "date" if sort == "relevance" else sort).docnums
+            ordered = self.ordering(searcher, "published" if sort == "relevance" else sort).docnums
             window = list(ordered[offset : offset + limit])
             return ResultWindow(window, [None] * len(window), len(ordered))
         if sort == "relevance" and not _has_text(query):
-            sort = "date"  # filters only (year:2024): nothing to rank by
+            sort = "published"  # filters only (year:2024): nothing to rank by
         matched = filters.apply(self.matches(searcher, query))
         if sort != "relevance":
             window = self.pick(searcher, sort, matched, offset + limit)[offset:]
@@ -188,11 +188,11 @@ class Engine:
                 if scored is not None:
                     docnums, scores = scored
         if not docnums and title_matches:
-            docnums = self.pick(searcher, "date", title_matches, wanted)
+            docnums = self.pick(searcher, "published", title_matches, wanted)
             scores = [None] * len(docnums)
         if len(docnums) < wanted:
             seen = set(docnums)
-            rest = self.pick(searcher, "date", matched - seen, wanted - len(docnums))
+            rest = self.pick(searcher, "published", matched - seen, wanted - len(docnums))
             docnums = docnums + rest
             scores = scores + [None] * len(rest)
         return ResultWindow(docnums[offset:], scores[offset:], total, broad=True)

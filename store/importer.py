@@ -49,6 +49,7 @@ class _Incoming:
     year: int | None
     fallback_year: int
     parsed: ParsedSource
+    seen_at: datetime
 
 
 class Importer:
@@ -122,8 +123,11 @@ class Importer:
         report: ImportReport,
     ) -> _Incoming | None:
         digest = content_hash(data)
+        seen_at = _now()
         try:
-            parsed = parse_source(data, name, digest, year=year, fallback_year=fallback_year)
+            parsed = parse_source(
+                data, name, digest, year=year, fallback_year=fallback_year, seen_at=seen_at
+            )
         except StoreError as exc:
             report.failures.append(FileProblem(path=shown, message=str(exc)))
             return None
@@ -132,7 +136,9 @@ class Importer:
             report.failures.append(FileProblem(path=shown, message=message))
             return None
         report.warnings.extend(FileProblem(path=shown, message=w) for w in parsed.warnings)
-        return _Incoming(digest, data, name, shown, parsed.kind, year, fallback_year, parsed)
+        return _Incoming(
+            digest, data, name, shown, parsed.kind, year, fallback_year, parsed, seen_at
+        )
 
     # -- committing (the index lock) ---------------------------------------------------
 
@@ -181,6 +187,7 @@ class Importer:
                         kind=item.kind,
                         year=item.year,
                         fallback_year=item.fallback_year,
+                        imported_at=item.seen_at,
                     )
                 except UnwritableError as exc:  # this file fails; the others go on
                     report.failures.append(
@@ -276,6 +283,11 @@ def _merged(searcher: Any, observations: list[Observation]) -> tuple[list[Paper]
         batch[pid] = merge(batch.get(pid) or before[pid], observation)
     changed = [paper for pid, paper in batch.items() if paper != before[pid]]
     return changed, {pid for pid, paper in before.items() if paper is None}
+
+
+def _now() -> datetime:
+    """The time an import stores its sources (to the second, as the store keeps it)."""
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 class _Refused(Exception):

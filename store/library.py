@@ -2,7 +2,7 @@
 
 >>> lib = Library.open(Path("/tmp/papers"))
 >>> report = lib.import_pages([Path("daily.txt")])
->>> lib.search("diffusion transformer", sort="date").hits[0].paper.title
+>>> lib.search("diffusion transformer", sort="published").hits[0].paper.title
 
 - :mod:`store.index` opens and reads the Whoosh index, and holds the writers' lock;
 - :mod:`store.importer` imports files (parse with no lock, commit all or nothing);
@@ -156,7 +156,7 @@ class Library:
 
     def listing(
         self,
-        sort: ListSort = "date",
+        sort: ListSort = "published",
         *,
         bookmarked: bool | None = None,
         read: bool | None = None,
@@ -175,7 +175,7 @@ class Library:
     def saved_listing(self) -> Listing | None:
         """All papers, newest first, if that order was saved for this index version (a
         file read, not a sort: for showing the library at once); else None."""
-        return self._listing("date", saved_only=True)
+        return self._listing("published", saved_only=True)
 
     def _listing(self, sort: ListSort, **options: bool | str | None) -> Listing | None:
         searcher = self._index.open_searcher()
@@ -194,7 +194,7 @@ class Library:
             searcher.close()
         return made
 
-    def papers(self, sort: ListSort = "date", *, tag: str | None = None) -> Iterator[Paper]:
+    def papers(self, sort: ListSort = "published", *, tag: str | None = None) -> Iterator[Paper]:
         """Every paper (with ``tag`` only, if given) in ``sort`` order, read a few hundred
         at a time: memory stays bounded at any library size."""
         listing = self.listing(sort, tag=tag)
@@ -204,7 +204,7 @@ class Library:
         finally:
             listing.close()
 
-    def all_papers(self, sort: ListSort = "date") -> list[Paper]:
+    def all_papers(self, sort: ListSort = "published") -> list[Paper]:
         """Every paper in the library, in ``sort`` order (a list: see :meth:`papers`)."""
         return list(self.papers(sort))
 

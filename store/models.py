@@ -21,9 +21,19 @@ __all__ = [
     "SortKey",
     "UserEntry",
     "UserField",
+    "normal_sort",
 ]
 
-SortKey = Literal["relevance", "date", "upvotes", "title"]
+SortKey = Literal["relevance", "published", "seen", "upvotes", "title", "date"]
+"""``published``: newest publication date first, undated papers last; ``seen``: newest
+arrival in the library first; ``date`` is an older name of ``published``."""
+
+
+def normal_sort(sort: str) -> str:
+    """The sort's current name (``date`` is ``published``)."""
+    return "published" if sort == "date" else sort
+
+
 UserField = Literal["bookmarked", "tags", "note", "read"]
 NEVER = datetime.min.replace(tzinfo=UTC)
 
@@ -44,6 +54,9 @@ class Sighting(_Model):
     authors_count: int | None = None
     organization: str | None = None
     organization_handle: str | None = None
+    seen_at: datetime | None = Field(
+        default=None, description="when the page was imported (the paper arrived)"
+    )
 
     @field_validator("page", "organization", "organization_handle")
     @classmethod
@@ -157,6 +170,11 @@ class Paper(_Model):
     def hf_url(self) -> str:
         """The Hugging Face Papers search URL for this paper's title."""
         return f"https://huggingface.co/papers?q={quote(self.title)}"
+
+    @property
+    def first_seen(self) -> datetime | None:
+        """When the paper first arrived in the library (its earliest sighting's import)."""
+        return min((s.seen_at for s in self.sightings if s.seen_at), default=None)
 
     @property
     def year(self) -> int | None:

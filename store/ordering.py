@@ -26,7 +26,8 @@ _ORDER_MAGIC = b"PDO1"
 COLUMN_CACHE_VALUES = 2_000_000  # values of cached columns, all segments together
 ORDERING_CACHE_IDS = 1_000_000
 SORT_COLUMNS: dict[str, tuple[str, bool]] = {
-    "date": ("sort_date", True),
+    "published": ("sort_published", True),
+    "seen": ("sort_seen", True),
     "upvotes": ("upvotes", True),
     "title": ("sort_title", False),
 }
@@ -164,7 +165,7 @@ class Orderings:
     def _save(self, reader: Any, sort: str, docnums: list[int]) -> None:
         path = self._file(sort)
         generation = reader.generation()
-        if path is None or sort != "date" or generation is None or not path.parent.is_dir():
+        if path is None or sort != "published" or generation is None or not path.parent.is_dir():
             return
         header = _ORDER_MAGIC + struct.pack("<qI", generation, len(docnums))
         with contextlib.suppress(UnwritableError):  # only a cache: the next open sorts

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from .errors import NotFoundError
 from .listing import Listing
-from .models import Paper, UserEntry
+from .models import Paper, UserEntry, normal_sort
 from .ordering import Orderings
 from .records import paper_from_stored
 from .user_fields import filters_for
@@ -19,7 +19,7 @@ from .userdata import UserData
 
 __all__ = ["ListSort", "by_id", "by_ids", "check_id", "listing", "related"]
 
-ListSort = Literal["date", "upvotes", "title"]
+ListSort = Literal["published", "seen", "upvotes", "title", "date"]
 
 
 def check_id(paper_id: object) -> str:
@@ -77,7 +77,7 @@ def listing(
     """Every paper passing the filters in ``sort`` order, on ``searcher`` (which the
     listing keeps and closes); None if ``saved_only`` and the order is not saved."""
     reader = searcher.reader()
-    ordering = orderings.get(reader, sort, saved_only=saved_only)
+    ordering = orderings.get(reader, normal_sort(sort), saved_only=saved_only)
     if ordering is None:
         return None
     ordered: Sequence[int] = ordering.docnums

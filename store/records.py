@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from .models import Paper, Sighting
@@ -44,8 +44,10 @@ def _sighting_key(s: Sighting) -> tuple[int, date, str, int]:
     return (s.richness(), s.page_date or date.min, s.page_hash, -s.position)
 
 
-def observations_from_page(page: ParsedPage, name: str, page_hash: str) -> list[Observation]:
-    """One observation per paper on a parsed page."""
+def observations_from_page(
+    page: ParsedPage, name: str, page_hash: str, seen_at: datetime | None = None
+) -> list[Observation]:
+    """One observation per paper on a parsed page (imported at ``seen_at``)."""
     result: list[Observation] = []
     for parsed in page.papers:
         sighting = Sighting(
@@ -58,6 +60,7 @@ def observations_from_page(page: ParsedPage, name: str, page_hash: str) -> list[
             authors_count=parsed.authors_count,
             organization=parsed.organization,
             organization_handle=parsed.organization_handle,
+            seen_at=seen_at,
         )
         result.append(
             Observation(paper_id(parsed.title), parsed.title, parsed.abstract, [sighting])
@@ -114,7 +117,6 @@ def _ymd(value: date | None) -> int:
 
 def to_document(paper: Paper) -> dict[str, Any]:
     """The Whoosh document for a paper (the user's data is never part of it)."""
-    newest_page = max((s.page_date for s in paper.sightings if s.page_date), default=None)
     org = paper.organization or ""
     handles = {s.organization_handle for s in paper.sightings if s.organization_handle}
     stored = paper.model_dump(
@@ -129,7 +131,8 @@ def to_document(paper: Paper) -> dict[str, Any]:
         "abstract_prefix": paper.abstract,
         "organization": " ".join([org, *sorted(handles)]).strip(),
         "published": _ymd(paper.published),
-        "sort_date": _ymd(paper.published or newest_page),
+        "sort_published": _ymd(paper.published),
+        "sort_seen": int(first_seen.timestamp()) if (first_seen := paper.first_seen) else 0,
         "year": paper.published.year if paper.published else 0,
         "upvotes": paper.upvotes or 0,
         "authors": paper.authors_count or 0,

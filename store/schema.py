@@ -173,7 +173,8 @@ def build_schema() -> Schema:
         abstract_prefix=TEXT(analyzer=abstract_prefix_analyzer(), phrase=False),
         organization=TEXT(analyzer=organization_analyzer(), field_boost=3.0),
         published=NUMERIC(int, bits=32, sortable=True, signed=False),
-        sort_date=NUMERIC(int, bits=32, sortable=True, signed=False),
+        sort_published=NUMERIC(int, bits=32, sortable=True, signed=False),  # 0: undated
+        sort_seen=NUMERIC(int, bits=32, sortable=True, signed=False),  # first arrival (Unix time)
         year=NUMERIC(int, bits=32, sortable=True, signed=False),
         upvotes=NUMERIC(int, bits=32, sortable=True, signed=False),
         authors=NUMERIC(int, bits=32, sortable=True, signed=False),

@@ -7,15 +7,15 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from whoosh import query as wq
 
 from .docsets import resolve_ranges
-from .engine import Engine
+from .engine import Engine, SortName
 from .engine_types import ResultWindow
 from .highlight import Highlighter, best_fragment
-from .models import Paper, Results, SearchHit, SortKey, UserEntry
+from .models import Paper, Results, SearchHit, SortKey, UserEntry, normal_sort
 from .query import QueryBuilder
 from .records import paper_from_stored
 from .user_fields import filters_for, resolve_user_fields
@@ -69,9 +69,9 @@ class SearchPolicy:
         parsed = self.queries.build(request.text, reader, as_you_type=request.as_you_type)
         query = resolve_user_fields(parsed.query, reader, entries, user_version)
         query = resolve_ranges(query, reader, self.engine.orderings)
-        sort = request.sort
+        sort = cast(SortName, normal_sort(request.sort))
         if parsed.is_everything and sort == "relevance":
-            sort = "date"
+            sort = "published"
         filters = filters_for(
             reader, entries, bookmarked=request.bookmarked, read=request.read, tag=request.tag
         )

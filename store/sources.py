@@ -7,6 +7,7 @@ copies through here too, so both see a source the same way.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from .backup import looks_like_backup, parse_backup
 from .models import UserEntry
@@ -40,15 +41,22 @@ def recognise(data: bytes) -> SourceKind:
 
 
 def parse_source(
-    data: bytes, name: str, digest: str, *, year: int | None, fallback_year: int
+    data: bytes,
+    name: str,
+    digest: str,
+    *,
+    year: int | None,
+    fallback_year: int,
+    seen_at: datetime | None = None,
 ) -> ParsedSource:
-    """Parse a source's bytes; raises :class:`~store.errors.PageError` for a bad one."""
+    """Parse a source's bytes (imported at ``seen_at``); raises
+    :class:`~store.errors.PageError` for a bad one."""
     kind = recognise(data)
     if kind == "backup":
         backup = parse_backup(data)
         return ParsedSource(kind, backup.observations, backup.entries, backup.paper_ids)
     page = parse_page(decode_page(data), year=year, fallback_year=fallback_year)
-    observations = observations_from_page(page, name, digest)
+    observations = observations_from_page(page, name, digest, seen_at)
     return ParsedSource(
         kind, observations, paper_ids={o.paper_id for o in observations}, warnings=page.warnings
     )
@@ -57,5 +65,10 @@ def parse_source(
 def parse_stored(data: bytes, source: StoredSource) -> ParsedSource:
     """Parse a stored source again, the way it was imported."""
     return parse_source(
-        data, source.name, source.hash, year=source.year, fallback_year=source.fallback_year
+        data,
+        source.name,
+        source.hash,
+        year=source.year,
+        fallback_year=source.fallback_year,
+        seen_at=source.imported_at,
     )

@@ -77,6 +77,7 @@ class SourceStore:
         kind: SourceKind,
         year: int | None,
         fallback_year: int,
+        imported_at: datetime | None = None,
     ) -> StoredSource:
         """Store a source (idempotent: an existing copy is kept as it is)."""
         digest = content_hash(data)
@@ -88,7 +89,7 @@ class SourceStore:
             kind=kind,
             year=year,
             fallback_year=fallback_year,
-            imported_at=datetime.now(UTC),
+            imported_at=imported_at or datetime.now(UTC).replace(microsecond=0),
         )
         atomic_write_bytes(self._data_path(digest), data, create_parents=True)
         atomic_write_text(self._meta_path(digest), meta.model_dump_json(indent=1))

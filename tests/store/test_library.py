@@ -108,14 +108,44 @@ def test_minus_excludes_and_plus_requires_as_in_web_search(loaded: Library) -> N
 
 def test_empty_query_lists_everything_newest_first(loaded: Library) -> None:
     results = loaded.search("")
-    assert results.total == 6 and results.sort == "date"
-    # A paper without a publication date sorts by the newest page it was seen on.
-    dates = [
-        h.paper.published or max(s.page_date for s in h.paper.sightings if s.page_date)
-        for h in results.hits
+    assert results.total == 6 and results.sort == "published"
+    # Newest publication first; papers without a publication date come last.
+    dated = [h.paper.published for h in results.hits if h.paper.published]
+    assert dated == sorted(dated, reverse=True)
+    undated = [i for i, h in enumerate(results.hits) if h.paper.published is None]
+    assert undated == list(range(len(dated), 6))
+    assert results.hits[0].paper.published == max(dated)
+    assert loaded.search("", sort="date").sort == "published"  # the older name still works
+
+
+def test_seen_orders_by_arrival(
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import UTC, datetime
+
+    import store.importer as importer_module
+
+    first = write(
+        tmp_path / "a.txt", make_page([("An Older Arrival", "x.", "• 2 authors\n·\nMar 3, 2025")])
+    )
+    later = write(tmp_path / "b.txt", make_page([("A Newer Arrival", "y.")]))
+    monkeypatch.setattr(importer_module, "_now", lambda: datetime(2026, 1, 1, tzinfo=UTC))
+    library.import_pages([first])
+    monkeypatch.setattr(importer_module, "_now", lambda: datetime(2026, 2, 1, tzinfo=UTC))
+    library.import_pages([later])
+    assert [h.paper.title for h in library.search("", sort="seen").hits] == [
+        "A Newer Arrival",
+        "An Older Arrival",
     ]
-    assert dates == sorted(dates, reverse=True)
-    assert results.hits[0].paper.title == "Efficient Finetuning of Quantized LLMs"
+    assert [h.paper.title for h in library.search("", sort="published").hits] == [
+        "An Older Arrival",  # dated
+        "A Newer Arrival",  # undated: last
+    ]
+    library.reindex()  # the arrival time survives a rebuild
+    assert library.search("", sort="seen").hits[0].paper.title == "A Newer Arrival"
+    assert library.get(library.search("newer").hits[0].paper.id).first_seen == datetime(
+        2026, 2, 1, tzinfo=UTC
+    )
 
 
 def test_compound_spellings_meet(loaded: Library) -> None:

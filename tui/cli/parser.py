@@ -143,7 +143,13 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     p.add_argument("query", nargs="*", help="the query (several words are joined)")
-    p.add_argument("--sort", choices=["relevance", "date", "upvotes", "title"], default="relevance")
+    p.add_argument(
+        "--sort",
+        choices=["relevance", "published", "seen", "upvotes", "title", "date"],
+        default="relevance",
+        help="relevance; published (newest first, undated last); seen (newest arrival "
+        "first); upvotes; title. 'date' is published (default: %(default)s)",
+    )
     p.add_argument("--limit", type=_at_least(1), default=20, help="how many results to print")
     p.add_argument("--offset", type=_at_least(0), default=0, help="how many results to skip first")
     p.add_argument("--json", action="store_true", help="print the results as JSON")

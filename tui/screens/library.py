@@ -21,8 +21,8 @@ from .base import ListScreen
 
 __all__ = ["LibraryScreen"]
 
-SortKey = Literal["date", "upvotes", "title"]
-SORTS: tuple[SortKey, ...] = ("date", "upvotes", "title")
+SortKey = Literal["published", "seen", "upvotes", "title"]
+SORTS: tuple[SortKey, ...] = ("published", "seen", "upvotes", "title")
 FILTERS = ("all", "unread", "bookmarked")
 
 EMPTY_HELP = """Your library is empty.
@@ -56,7 +56,7 @@ class LibraryScreen(ListScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.sort: SortKey = "date"
+        self.sort: SortKey = "published"
         self.filter: str = "all"
         self.loaded = False
 
