@@ -129,6 +129,14 @@ class IndexStore:
         """Record what the index holds (hold the index lock)."""
         write_state(self.paths.index_dir, state)
 
+    def version(self) -> tuple[object, ...]:
+        """What changes whenever the index does, in any process (a folder listing: cheap).
+        A rebuilt index has a new folder; a commit, a new generation."""
+        identity = folder_identity(self.paths.index_dir)
+        if identity is None or self._ix is None:
+            return (identity,)
+        return (identity, self._ix.latest_generation())
+
     @property
     def ix(self) -> Any:
         """The Whoosh index object (opened by :meth:`problem` or a write)."""

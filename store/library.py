@@ -97,6 +97,11 @@ class Library:
             return None
         return library
 
+    def version(self) -> tuple[object, ...]:
+        """Changes whenever the index does, in this process or another (an import, a
+        rebuild): a reader compares it to pick up papers imported elsewhere."""
+        return self._index.version()
+
     @property
     def rebuilt_on_open(self) -> bool:
         """True when opening (or a read since) had to rebuild the index."""

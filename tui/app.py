@@ -31,11 +31,12 @@ from .screens.library import LibraryScreen
 from .screens.search import SearchScreen
 from .widgets.dialogs import DIALOGS
 from .widgets.paper_list import PaperList
-from .workers import in_thread, one_line, with_library
+from .workers import in_thread, one_line, tell_store_error, with_library
 
 __all__ = ["PaperdeckApp"]
 
 PASTE_MIN_CHARS = 80
+VERSION_CHECK_S = 2.0  # how often the app looks whether another paperdeck changed the index
 
 
 def _looks_like_a_page(text: str) -> bool:
@@ -93,6 +94,9 @@ class PaperdeckApp(App[None]):
         self.year = year
         self.config = config if config is not None else load_config()
         self.library: Library | None = None
+        self.importing = bool(import_paths)
+        self.reading_width = self.config.reading_width
+        self._seen_version: tuple[object, ...] | None = None
         self._initial_listing: Listing | None = None
         self._tried_at_once = False
         self.live_screens: set[PaperScreen] = set()
@@ -123,6 +127,7 @@ class PaperdeckApp(App[None]):
         self._open_at_once()
         self._open_library()
         self.call_after_refresh(self.collector.start)  # once the first screen is up
+        self.set_interval(VERSION_CHECK_S, self._check_version)
         self.set_interval(IdleCollector.TICK_S, self.collector.tick)
 
     def take_initial_listing(self) -> Listing | None:
@@ -154,6 +159,7 @@ class PaperdeckApp(App[None]):
             return
         self.library = library
         self._initial_listing = listing
+        self._seen_version = library.version()  # what the first screen shows
         self._show_notices(library)
 
     def _open_library(self) -> None:
@@ -162,7 +168,13 @@ class PaperdeckApp(App[None]):
             self._import_paths()
         else:
             data_dir = self.data_dir
-            in_thread(self, lambda: Library.open(data_dir), done=self._library_opened, group="open")
+
+            def open_library() -> Library:
+                library = Library.open(data_dir)
+                self._seen_version = library.version()  # what the screens will show
+                return library
+
+            in_thread(self, open_library, done=self._library_opened, group="open")
 
     def _library_opened(self, library: Library) -> None:
         self.library = library
@@ -190,10 +202,18 @@ class PaperdeckApp(App[None]):
         if not self.import_paths:
             return
         paths, year = list(self.import_paths), self.year
+        self.importing = True
+
+        def failed(error: StoreError) -> None:
+            self.importing = False
+            tell_store_error(self, error)
+            self.broadcast_library()
+
         with_library(
             self,
             lambda library: library.import_pages(paths, year=year, progress=self._progress),
             done=self._imported,
+            store_error=failed,
             group="import",
         )
 
@@ -217,7 +237,25 @@ class PaperdeckApp(App[None]):
             if isinstance(screen, LibraryScreen):
                 screen.show_import_progress(done, total, name)
 
+    def _check_version(self) -> None:
+        """Papers imported by another paperdeck (or a rebuild elsewhere): every screen
+        reloads, keeping its cursor."""
+        with_library(
+            self,
+            lambda library: library.version(),
+            done=self._version_read,
+            exclusive=True,
+            group="version",
+        )
+
+    def _version_read(self, version: tuple[object, ...]) -> None:
+        changed = self._seen_version is not None and version != self._seen_version
+        self._seen_version = version
+        if changed:
+            self.broadcast_library()
+
     def _imported(self, report: ImportReport) -> None:
+        self.importing = False
         lines = [
             f"Imported {report.pages} pages: {report.new_papers} new papers, "
             f"{report.updated_papers} updated"
@@ -382,13 +420,13 @@ def _known_bindings() -> dict[str, str]:
     return binding_keys(bindings)
 
 
-def _reserved_keys() -> dict[str, str]:
-    """Keys that work everywhere before any other binding (the palette, quitting)."""
-    reserved = {"ctrl+c": "copying or quitting", "ctrl+q": "quitting"}
+def _reserved_keys() -> dict[str, tuple[str, str]]:
+    """Keys that work everywhere before any other binding: key -> (binding id, what)."""
+    reserved = {"ctrl+c": ("textual.copy", "copying"), "ctrl+q": ("app.quit", "quitting")}
     for binding in PaperdeckApp.BINDINGS:
         if isinstance(binding, Binding) and binding.priority and binding.id:
             for key in binding.key.split(","):
-                reserved[key.strip()] = f"{binding.tooltip or binding.description} ({binding.id})"
+                reserved[key.strip()] = (binding.id, binding.tooltip or binding.description)
     return reserved
 
 

@@ -1,6 +1,7 @@
 """The user's settings: a TOML file in the platform's config folder.
 
     theme = "nord"
+    reading_width = 88            # columns of text in the paper screen, at most
 
     [keymap]                      # binding id = keys (comma-separated)
     "list.down" = "j,down,ctrl+n"
@@ -27,6 +28,7 @@ from store.errors import UnwritableError
 __all__ = ["CONFIG_ENV", "Config", "config_path", "load_config", "save_theme"]
 
 CONFIG_ENV = "PAPERDECK_CONFIG"
+READING_WIDTH = 88  # columns of an abstract in the paper screen, at most
 
 
 def config_path() -> Path:
@@ -43,6 +45,7 @@ class Config:
 
     theme: str | None = None
     keymap: dict[str, str] = field(default_factory=dict)
+    reading_width: int = READING_WIDTH
     problems: list[str] = field(default_factory=list)
 
 
@@ -62,6 +65,11 @@ def load_config(path: Path | None = None) -> Config:
         config.theme = theme
     elif theme is not None:
         config.problems.append(f"{path}: theme must be a string")
+    width = raw.get("reading_width", READING_WIDTH)
+    if isinstance(width, int) and not isinstance(width, bool) and 40 <= width <= 400:
+        config.reading_width = width
+    else:
+        config.problems.append(f"{path}: reading_width must be a whole number from 40 to 400")
     keymap = raw.get("keymap", {})
     if isinstance(keymap, dict):
         for binding_id, keys in keymap.items():

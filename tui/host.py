@@ -20,6 +20,12 @@ class LibraryHost(Protocol):
     library: Library | None
     """The open library, or None while it is opening (or could not be opened)."""
 
+    reading_width: int
+    """How wide, at most, the paper screen's text runs (columns)."""
+
+    importing: bool
+    """True while the app imports the pages it was started with."""
+
     def hold_keys(self) -> None:
         """Hold the keys typed next until a text box has focus (one is about to open)."""
         ...

@@ -62,11 +62,12 @@ def _is_key(key: str) -> bool:
 def check_keymap(
     keymap: Mapping[str, str],
     known: Mapping[str, str],
-    reserved: Mapping[str, str],
+    reserved: Mapping[str, tuple[str, str]],
     where: str = "keymap",
 ) -> KeymapCheck:
     """The usable part of ``keymap``: ids must be ``known`` (id -> default keys), keys
-    must be keys, and keys in ``reserved`` (key -> what holds it) stay where they are."""
+    must be keys, and keys in ``reserved`` (key -> (binding id, what it does)) stay with
+    their binding."""
     usable: dict[str, str] = {}
     problems: list[str] = []
     for binding_id, keys in keymap.items():
@@ -87,8 +88,9 @@ def check_keymap(
         kept = []
         for key in wanted:
             holder = reserved.get(_normal(key))
-            if holder is not None and holder != binding_id:
-                problems.append(f"{where}: {key} belongs to {holder}; not given to {binding_id}")
+            if holder is not None and holder[0] != binding_id:
+                owner = f"{holder[1]} ({holder[0]})"
+                problems.append(f"{where}: {key} belongs to {owner}; not given to {binding_id}")
             else:
                 kept.append(key)
         if kept:

@@ -42,12 +42,14 @@ class BookmarksScreen(ListScreen):
         Binding("n", "edit_note", "Note", id="bookmarks.note"),
         Binding("f", "next_tag", "Filter tag", id="bookmarks.filter"),
         Binding("e", "export", "Export", id="bookmarks.export"),
+        Binding("u", "undo", "Undo remove", show=False, id="bookmarks.undo"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.tag: str | None = None
         self.tags: list[str] = []
+        self.removed: Paper | None = None  # the last bookmark removed here, for undo
 
     def compose(self) -> ComposeResult:
         yield Static("", id="bookmarks-filter", markup=False)
@@ -118,6 +120,27 @@ class BookmarksScreen(ListScreen):
         self.library_changed()
 
     # -- editing -----------------------------------------------------------------------
+
+    def action_toggle_bookmark(self) -> None:
+        """Here ``b`` removes the bookmark, and says how to take that back at once."""
+        paper = self.current_paper()
+        if paper is None or not paper.bookmarked:
+            super().action_toggle_bookmark()
+            return
+        self.removed = paper
+        paper_id = paper.id
+        self._edit(lambda library: library.unbookmark(paper_id))
+        undo = binding_key(self, "bookmarks.undo")
+        hint = f"; press {undo} to undo" if undo else ""
+        self.notify(f"Removed the bookmark of {paper.title}{hint}", markup=False, timeout=8)
+
+    def action_undo(self) -> None:
+        paper, self.removed = self.removed, None
+        if paper is None:
+            self.notify("Nothing to undo.", timeout=2)
+            return
+        paper_id = paper.id
+        self._edit(lambda library: library.bookmark(paper_id))
 
     def action_edit_tags(self) -> None:
         self._ask("Tags (comma-separated)", "tags", "survey, to-read")

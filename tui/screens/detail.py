@@ -59,6 +59,9 @@ class DetailScreen(PaperScreen):
         yield Footer()
 
     def on_mount(self) -> None:
+        width = self.host.reading_width
+        for part in ("#detail-title", "#detail-meta", "#detail-abstract", "#detail-seen"):
+            self.query_one(part).styles.max_width = width  # a reading width, not the screen's
         self.show(self.paper)
         self.query_one("#detail-body").focus()
 
@@ -74,8 +77,8 @@ class DetailScreen(PaperScreen):
         links = self.query_one("#detail-links", OptionList)
         links.clear_options()
         for number, link in enumerate(paper.links, start=1):
-            links.add_option(Option(safe(f"{number}. {link}"), id=f"link-{number - 1}"))
-        links.add_option(Option(safe(f"Hugging Face search: {paper.hf_url}"), id="link-hf"))
+            links.add_option(Option(_link(f"{number}. {link}"), id=f"link-{number - 1}"))
+        links.add_option(Option(_link(f"Hugging Face search: {paper.hf_url}"), id="link-hf"))
         seen = Text("Seen on\n", style="bold")
         for line in sighting_lines(paper):
             seen.append(f"  {line}\n", style="")
@@ -204,3 +207,10 @@ class DetailScreen(PaperScreen):
                 self.show(row.paper)
 
         in_thread(self, load, done=loaded, exclusive=True, group="detail-step")
+
+
+def _link(label: str) -> Text:
+    """A link as one unbroken run: folded at the edge, every character kept."""
+    text = safe(label)
+    text.overflow = "fold"
+    return text

@@ -52,6 +52,7 @@ class LibraryScreen(ListScreen):
         Binding("s", "cycle_sort", "Sort", id="library.sort"),
         Binding("u", "filter('unread')", "Unread", show=False, id="library.unread"),
         Binding("f", "filter('bookmarked')", "Starred", show=False, id="library.bookmarked"),
+        Binding("R", "reload", "Reload", show=False, id="library.reload"),
     ]
 
     def __init__(self) -> None:
@@ -141,12 +142,17 @@ class LibraryScreen(ListScreen):
             for name, what in (("app.help", "for the keys"), ("app.quit", "to quit"))
             if (key := binding_key(self, name))
         ]
+        if self.host.importing:
+            return Text("Importing your pages… the papers appear here as soon as they are in.")
         help_ = EMPTY_HELP
         if keys:
             help_ += "\n\nPress " + ", ".join(keys) + "."
         return Text(help_)
 
     # -- actions -----------------------------------------------------------------------
+
+    def action_reload(self) -> None:
+        self.library_changed()
 
     def action_cycle_sort(self) -> None:
         self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
