@@ -288,7 +288,7 @@ async def test_status_line_shows_remapped_keys(data_dir: Path) -> None:
         assert "s sort" not in status and "? all keys" not in status
         assert "u unread · f starred · r read · o open link" in status
         await pilot.press("z")
-        await wait_for(pilot, lambda: app.screen.sort == "upvotes")  # type: ignore[attr-defined]
+        await wait_for(pilot, lambda: app.screen.sort == "seen")  # type: ignore[attr-defined]
 
 
 async def test_other_hints_follow_the_keymap_too(data_dir: Path, tmp_path: Path) -> None:
