@@ -35,7 +35,7 @@ SEARCH_BUDGET_S = 0.1
 SCORE_POSTINGS_LIMIT = 60_000
 PRECISE_POSTINGS_LIMIT = 8_000  # below this, every match is scored on title and abstract
 _TITLE_FIELDS = {"title", "title_prefix"}
-SortName = Literal["relevance", "published", "seen", "upvotes", "title"]
+SortName = Literal["relevance", "published", "seen", "rising", "upvotes", "title"]
 
 
 class Engine:

@@ -133,11 +133,16 @@ def _latex(text: str) -> str:
 def _bibtex(papers: Iterable[Paper]) -> Iterator[str]:
     for index, paper in enumerate(papers):
         fields: list[tuple[str, str]] = [("title", "{" + _latex(paper.title) + "}")]
+        if paper.authors:
+            fields.append(("author", " and ".join(_latex(name) for name in paper.authors)))
         if paper.published:
             fields.append(("year", str(paper.published.year)))
             fields.append(("month", paper.published.strftime("%b").lower()))
         if paper.organization:
             fields.append(("institution", _latex(paper.organization)))
+        if paper.arxiv_id:
+            fields.append(("eprint", paper.arxiv_id))
+            fields.append(("archivePrefix", "arXiv"))
         fields.append(("url", paper.url))
         fields.append(("abstract", _latex(paper.abstract)))
         if paper.tags:
@@ -180,8 +185,11 @@ def _ris(papers: Iterable[Paper]) -> Iterator[str]:
             "type_of_reference": "GEN",
             "title": _one_line(paper.title),
             "abstract": _one_line(paper.abstract),
-            "urls": [paper.url, *paper.links[1:]],
+            "urls": [u for u in dict.fromkeys([paper.url, *paper.links, paper.arxiv_url]) if u],
         }
+        if paper.authors:
+            record["authors"] = [_one_line(name) for name in paper.authors]
+
         if paper.published:
             record["year"] = str(paper.published.year)
             record["date"] = paper.published.strftime("%Y/%m/%d")

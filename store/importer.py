@@ -14,27 +14,25 @@ no half-written segment behind: the library is as it was.
 
 from __future__ import annotations
 
-import os
-import stat
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from .backup import RestoreSummary, is_note_merge, merge_entry
 from .errors import StoreError, UnwritableError
+from .fetch import Fetched, FetchError
+from .files import Refused, expand, os_message, read_regular_file
 from .index import IndexStore
 from .models import FileProblem, ImportReport, Paper, UserEntry
 from .progress import Progress
-from .records import Observation, merge, paper_from_stored, to_document
-from .sources import MAX_SOURCE_BYTES, ParsedSource, parse_source, parse_stored, recognise
+from .records import Observation, merge, paper_from_stored, resolve_id, to_document
+from .sources import ParsedSource, parse_source, parse_stored
 from .sourcestore import SourceKind, SourceStore, content_hash, display_name
 from .userdata import UserData
 
 __all__ = ["Importer"]
-
-_HEAD_BYTES = 4096
 
 
 @dataclass
@@ -50,6 +48,8 @@ class _Incoming:
     fallback_year: int
     parsed: ParsedSource
     seen_at: datetime
+    day: date | None = None
+    fetched: bool = False
 
 
 class Importer:
@@ -67,7 +67,7 @@ class Importer:
     ) -> ImportReport:
         """Import files and folders of them (see the module's docstring)."""
         report = ImportReport()
-        files = list(_expand(paths, report))
+        files = list(expand(paths, report))
         incoming: dict[str, _Incoming] = {}
         for done, path in enumerate(files):
             if progress:
@@ -91,6 +91,30 @@ class Importer:
         self._commit([item] if item else [], report, None)
         return report
 
+    def import_fetched(self, answers: Iterable[Fetched]) -> ImportReport:
+        """Import what was fetched from the site, all at once, like files. An answer
+        that cannot be read fails the whole fetch: nothing is stored."""
+        report = ImportReport()
+        incoming: dict[str, _Incoming] = {}
+        for answer in answers:
+            item = self._parse(
+                answer.data,
+                answer.name,
+                answer.name,
+                None,
+                (answer.day or answer.observed_at.date()).year,
+                report,
+                seen_at=answer.observed_at,
+                day=answer.day,
+                fetched=True,
+            )
+            if item is not None:
+                incoming.setdefault(item.digest, item)
+        if report.failures:
+            raise FetchError(f"the site's answer {report.failures[0].line()}")
+        self._commit(list(incoming.values()), report, None)
+        return report
+
     def finish_interrupted(self, progress: Progress | None = None) -> ImportReport:
         """Index the sources an import stored but never committed (it was killed)."""
         report = ImportReport()
@@ -103,12 +127,12 @@ class Importer:
     def _read(self, path: Path, year: int | None, report: ImportReport) -> _Incoming | None:
         shown = display_name(str(path))
         try:
-            data, mtime = _read_regular_file(path)
-        except _Refused as refused:
+            data, mtime = read_regular_file(path)
+        except Refused as refused:
             report.failures.append(FileProblem(path=shown, message=str(refused)))
             return None
         except OSError as exc:
-            report.failures.append(FileProblem(path=shown, message=_os_message(exc)))
+            report.failures.append(FileProblem(path=shown, message=os_message(exc)))
             return None
         fallback_year = datetime.fromtimestamp(mtime, UTC).year
         return self._parse(data, display_name(path.name), shown, year, fallback_year, report)
@@ -121,12 +145,23 @@ class Importer:
         year: int | None,
         fallback_year: int,
         report: ImportReport,
+        *,
+        seen_at: datetime | None = None,
+        day: date | None = None,
+        fetched: bool = False,
     ) -> _Incoming | None:
         digest = content_hash(data)
-        seen_at = _now()
+        seen_at = seen_at or _now()
         try:
             parsed = parse_source(
-                data, name, digest, year=year, fallback_year=fallback_year, seen_at=seen_at
+                data,
+                name,
+                digest,
+                year=year,
+                fallback_year=fallback_year,
+                seen_at=seen_at,
+                day=day,
+                fetched=fetched,
             )
         except StoreError as exc:
             report.failures.append(FileProblem(path=shown, message=str(exc)))
@@ -137,7 +172,17 @@ class Importer:
             return None
         report.warnings.extend(FileProblem(path=shown, message=w) for w in parsed.warnings)
         return _Incoming(
-            digest, data, name, shown, parsed.kind, year, fallback_year, parsed, seen_at
+            digest,
+            data,
+            name,
+            shown,
+            parsed.kind,
+            year,
+            fallback_year,
+            parsed,
+            seen_at,
+            day,
+            fetched,
         )
 
     # -- committing (the index lock) ---------------------------------------------------
@@ -188,6 +233,8 @@ class Importer:
                         year=item.year,
                         fallback_year=item.fallback_year,
                         imported_at=item.seen_at,
+                        day=item.day,
+                        fetched=item.fetched,
                     )
                 except UnwritableError as exc:  # this file fails; the others go on
                     report.failures.append(
@@ -271,8 +318,24 @@ def _merged(searcher: Any, observations: list[Observation]) -> tuple[list[Paper]
     reader = searcher.reader()
     before: dict[str, Paper | None] = {}
     batch: dict[str, Paper] = {}
+    arxiv_owners: dict[str, str] = {}
+
+    def has_paper(pid: str) -> bool:
+        return pid in batch or searcher.document_number(id=pid) is not None
+
+    def owner_of(arxiv: str) -> str | None:
+        if arxiv in arxiv_owners:
+            return arxiv_owners[arxiv]
+        fields = searcher.document(arxiv=arxiv)
+        return str(fields["id"]) if fields else None
+
     for observation in observations:
-        pid = observation.paper_id
+        pid = resolve_id(observation, has_paper, owner_of)
+        if pid != observation.paper_id:
+            observation = replace(observation, paper_id=pid)
+        for sighting in observation.sightings:
+            if sighting.arxiv_id:
+                arxiv_owners.setdefault(sighting.arxiv_id, pid)
         if pid not in before:
             docnum = searcher.document_number(id=pid)
             before[pid] = (
@@ -288,57 +351,3 @@ def _merged(searcher: Any, observations: list[Observation]) -> tuple[list[Paper]
 def _now() -> datetime:
     """The time an import stores its sources (to the second, as the store keeps it)."""
     return datetime.now(UTC).replace(microsecond=0)
-
-
-class _Refused(Exception):
-    """A file that is not imported, said in a few words."""
-
-
-def _read_regular_file(path: Path) -> tuple[bytes, float]:
-    """The bytes of a regular file within its kind's size limit, and its mtime. A pipe
-    or device is refused before it is opened (opening a pipe waits for a writer)."""
-    if not stat.S_ISREG(os.stat(path).st_mode):
-        raise _Refused("not a regular file (a pipe, device or socket); skipped")
-    with open(path, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise _Refused("not a regular file (a pipe, device or socket); skipped")
-        head = handle.read(_HEAD_BYTES)
-        limit = MAX_SOURCE_BYTES[recognise(head)]
-        if info.st_size > limit:
-            raise _Refused(
-                f"is {info.st_size / 1_048_576:,.0f} MB; paperdeck reads files of this kind "
-                f"up to {limit / 1_048_576:,.0f} MB"
-            )
-        data = head + handle.read(limit + 1 - len(head))
-        if len(data) > limit:
-            raise _Refused(f"grew beyond {limit / 1_048_576:,.0f} MB while it was read")
-    return data, info.st_mtime
-
-
-def _os_message(exc: OSError) -> str:
-    if isinstance(exc, IsADirectoryError):
-        return "is a folder"
-    if isinstance(exc, FileNotFoundError):
-        return "no such file"
-    if isinstance(exc, PermissionError):
-        return "permission denied"
-    return exc.strerror or str(exc)
-
-
-def _expand(paths: Iterable[Path | str], report: ImportReport) -> Iterator[Path]:
-    for item in paths:
-        path = Path(item)
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if not p.name.startswith(".") and p.is_file())
-            if not found:
-                report.failures.append(
-                    FileProblem(path=display_name(str(path)), message="the folder is empty")
-                )
-            yield from found
-        elif path.exists() or path.is_symlink():
-            yield path
-        else:
-            report.failures.append(
-                FileProblem(path=display_name(str(path)), message="no such file")
-            )

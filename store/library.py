@@ -26,6 +26,7 @@ from . import paper_reads
 from .engine import Engine
 from .errors import NotFoundError
 from .export import export_papers, write_export, write_papers
+from .fetch import Fetched
 from .formats import ExportFormat
 from .importer import Importer
 from .index import IndexStore
@@ -235,6 +236,11 @@ class Library:
     ) -> ImportReport:
         """Import a page given as text (pasted into the app, say)."""
         return self._importer.import_text(text, name=name, year=year)
+
+    def import_fetched(self, answers: Iterable[Fetched]) -> ImportReport:
+        """Import the answers of a fetch (:mod:`store.fetch`), all or none, stored like
+        imported files (fetching an unchanged day again changes nothing)."""
+        return self._importer.import_fetched(answers)
 
     def finish_interrupted(self, progress: Progress | None = None) -> ImportReport:
         """Index what an import that was killed stored; a notice says so. Cheap (a folder

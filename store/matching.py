@@ -25,7 +25,9 @@ __all__ = ["MATCH_FIELDS", "TEXT_FIELDS", "MatchSets", "estimate", "is_null"]
 POSTINGS_CACHE_IDS = 3_000_000  # about 12 MB of docnums
 MATCH_CACHE_IDS = 600_000  # docnums in cached match sets: about 35 MB
 MATCH_FIELDS = {"abstract": "abstract_terms"}  # the same terms, without positions
-TEXT_FIELDS = frozenset({"title", "title_prefix", "abstract", "organization"})
+TEXT_FIELDS = frozenset(
+    {"title", "title_prefix", "abstract", "organization", "author_names", "keywords"}
+)
 
 
 def is_null(query: wq.Query) -> bool:

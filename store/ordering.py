@@ -28,6 +28,7 @@ ORDERING_CACHE_IDS = 1_000_000
 SORT_COLUMNS: dict[str, tuple[str, bool]] = {
     "published": ("sort_published", True),
     "seen": ("sort_seen", True),
+    "rising": ("rising", True),
     "upvotes": ("upvotes", True),
     "title": ("sort_title", False),
 }

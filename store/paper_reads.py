@@ -6,6 +6,7 @@ repairs the index when a read finds damage.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
@@ -19,7 +20,8 @@ from .userdata import UserData
 
 __all__ = ["ListSort", "by_id", "by_ids", "check_id", "listing", "related"]
 
-ListSort = Literal["published", "seen", "upvotes", "title", "date"]
+_ARXIV = re.compile(r"^(?:arxiv:)?(\d{4}\.\d{4,5})(?:v\d+)?$", re.IGNORECASE)
+ListSort = Literal["published", "seen", "rising", "upvotes", "title", "date"]
 
 
 def check_id(paper_id: object) -> str:
@@ -32,6 +34,8 @@ def check_id(paper_id: object) -> str:
 def by_id(searcher: Any, paper_id: str) -> Paper:
     """The paper with this id, or the one paper whose id starts with it (4+ characters)."""
     fields = searcher.document(id=paper_id)
+    if fields is None and (arxiv := _ARXIV.match(paper_id.strip())):
+        fields = searcher.document(arxiv=arxiv.group(1))  # an arXiv id is an id too
     if fields is None and len(paper_id) >= 4:
         matches = [_text(m) for m in searcher.reader().expand_prefix("id", paper_id.lower())]
         if len(matches) > 1:

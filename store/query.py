@@ -105,7 +105,8 @@ class QueryBuilder:
                 {
                     "organization": ["org", "organisation"],
                     "tags": ["tag"],
-                    "authors": ["author"],
+                    "author_names": ["author"],
+                    "keywords": ["kw", "keyword"],
                     "bookmarked": ["bookmark"],
                 }
             )

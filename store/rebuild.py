@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from dataclasses import replace
 
 from . import storage
 from .atomic import describe_os_error
@@ -18,7 +19,7 @@ from .index import IndexStore
 from .index_state import IndexState, write_state
 from .models import Paper
 from .progress import Progress
-from .records import merge, to_document
+from .records import merge, resolve_id, to_document
 from .schema import SCHEMA_VERSION
 from .sources import parse_stored
 from .sourcestore import SourceStore
@@ -43,6 +44,7 @@ def rebuild_index(
         fresh.mkdir(parents=True)
         ix = storage.create_index(fresh, index.schema)
         papers: dict[str, Paper] = {}
+        arxiv_owners: dict[str, str] = {}
         indexed: set[str] = set()
         stored = list(sources.sources())
         for done, source in enumerate(stored):
@@ -56,8 +58,11 @@ def rebuild_index(
                     notices.append(f"Stored page {source.name} could not be read again: {exc}")
                 continue
             for observation in parsed.observations:
-                pid = observation.paper_id
-                papers[pid] = merge(papers.get(pid), observation)
+                pid = resolve_id(observation, papers.__contains__, arxiv_owners.get)
+                for sighting in observation.sightings:
+                    if sighting.arxiv_id:
+                        arxiv_owners.setdefault(sighting.arxiv_id, pid)
+                papers[pid] = merge(papers.get(pid), replace(observation, paper_id=pid))
         with index.writer(ix, limitmb=256) as writer:
             for done, paper in enumerate(papers.values()):
                 if progress and done % 500 == 0:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from .models import Paper, Sighting
@@ -17,6 +18,7 @@ __all__ = [
     "merge",
     "observations_from_page",
     "paper_id",
+    "resolve_id",
     "to_document",
 ]
 
@@ -39,9 +41,27 @@ class Observation:
     sightings: list[Sighting]
 
 
-def _sighting_key(s: Sighting) -> tuple[int, date, str, int]:
-    """Richest first, then newest page, then a stable tie-break."""
-    return (s.richness(), s.page_date or date.min, s.page_hash, -s.position)
+def _newest_first(s: Sighting) -> tuple[datetime, datetime, str, int]:
+    """Newest first (when its counts were true, then its import), then a stable tie-break."""
+    return (s.when or _LONG_AGO, s.seen_at or _LONG_AGO, s.page_hash, -s.position)
+
+
+_LONG_AGO = datetime.min.replace(tzinfo=UTC)
+_FROM_SIGHTINGS = (
+    "published",
+    "upvotes",
+    "authors_count",
+    "organization",
+    "arxiv_id",
+    "authors",
+    "ai_summary",
+    "ai_keywords",
+    "github_repo",
+    "github_stars",
+    "project_page",
+    "comments",
+    "daily_date",
+)
 
 
 def observations_from_page(
@@ -68,6 +88,21 @@ def observations_from_page(
     return result
 
 
+def resolve_id(
+    observation: Observation,
+    has_paper: Callable[[str], bool],
+    owner_of_arxiv: Callable[[str], str | None],
+) -> str:
+    """Which paper an observation is about. By its title, as always (text pages know
+    nothing else), unless the title is new and its arXiv id belongs to a paper already:
+    then that paper (its title changed on Hugging Face; it keeps its id and bookmarks)."""
+    if has_paper(observation.paper_id):
+        return observation.paper_id
+    arxiv = next((s.arxiv_id for s in observation.sightings if s.arxiv_id), None)
+    owner = owner_of_arxiv(arxiv) if arxiv else None
+    return owner or observation.paper_id
+
+
 def _clean_abstract(raw: str) -> str:
     text = clean_latex(raw)
     lowered = text[:10].lower()
@@ -80,34 +115,42 @@ def _clean_abstract(raw: str) -> str:
 def merge(existing: Paper | None, observation: Observation) -> Paper:
     """Merge an observation into a paper (or make a new one).
 
-    Sightings are unioned (a page seen twice counts once); the paper's fields come from
-    its richest, newest sighting, whichever order the pages arrive in.
+    Sightings are unioned (a page seen twice counts once). Each field comes from the
+    newest sighting that has it (an older page's organisation does not hide a newer
+    page's author count); the title and abstract from the newest sighting. The result
+    does not depend on the order pages arrive in.
     """
     sightings = {(s.page_hash, s.position): s for s in existing.sightings} if existing else {}
     incoming = {(s.page_hash, s.position): s for s in observation.sightings}
     sightings.update(incoming)
-    ordered = sorted(sightings.values(), key=lambda s: (s.page_date or date.min, s.page_hash))
-    best = max(ordered, key=_sighting_key, default=None)
-    take_incoming = existing is None or best is None or (best.page_hash, best.position) in incoming
+    newest = sorted(sightings.values(), key=_newest_first, reverse=True)
+    take_incoming = (
+        existing is None or not newest or ((newest[0].page_hash, newest[0].position) in incoming)
+    )
     title_raw = observation.title_raw if take_incoming else existing.title_raw  # type: ignore[union-attr]
     abstract_raw = (
         observation.abstract_raw if take_incoming else existing.abstract_raw  # type: ignore[union-attr]
     )
-    published = (best.published if best else None) or next(
-        (s.published for s in ordered if s.published), None
-    )
+    fields: dict[str, Any] = {}
+    for name in _FROM_SIGHTINGS:
+        value = next((v for s in newest if (v := getattr(s, name)) not in (None, [])), None)
+        if value is not None:
+            fields[name] = value
+    if "authors" in fields and "authors_count" not in fields:
+        fields["authors_count"] = len(fields["authors"])
+    links = extract_links(strip_control(abstract_raw))
+    for extra in (fields.get("github_repo"), fields.get("project_page")):
+        if extra and extra not in links:
+            links.append(extra)
     return Paper(
         id=observation.paper_id,
         title=clean_latex(title_raw),
         abstract=_clean_abstract(abstract_raw),
-        published=published,
-        upvotes=best.upvotes if best else None,
-        authors_count=best.authors_count if best else None,
-        organization=best.organization if best else None,
-        links=extract_links(strip_control(abstract_raw)),
-        sightings=ordered,
+        links=links,
+        sightings=sorted(sightings.values(), key=lambda s: (s.page_date or date.min, s.page_hash)),
         title_raw=title_raw,
         abstract_raw=abstract_raw,
+        **fields,
     )
 
 
@@ -136,11 +179,32 @@ def to_document(paper: Paper) -> dict[str, Any]:
         "year": paper.published.year if paper.published else 0,
         "upvotes": paper.upvotes or 0,
         "authors": paper.authors_count or 0,
+        "author_names": " · ".join(paper.authors),
+        "keywords": " · ".join(paper.ai_keywords),
+        "arxiv": paper.arxiv_id or "",
+        "has": " ".join(_has(paper)),
+        "stars": paper.github_stars or 0,
+        "comments": paper.comments or 0,
+        "rising": max(0, round(paper.rising() * 100)),
         "sort_title": fold(paper.title),
         "pages": " ".join(sorted({s.page_hash for s in paper.sightings})),
         "data": json.dumps({"paper": stored}, ensure_ascii=False),
     }
     return doc
+
+
+def _has(paper: Paper) -> list[str]:
+    """What ``has:`` finds a paper by: code, a project page, an AI summary, an arXiv id."""
+    return [
+        name
+        for name, present in (
+            ("code", paper.github_repo),
+            ("project", paper.project_page),
+            ("summary", paper.ai_summary),
+            ("arxiv", paper.arxiv_id),
+        )
+        if present
+    ]
 
 
 def paper_from_stored(data: str) -> Paper:

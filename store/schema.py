@@ -41,7 +41,7 @@ __all__ = [
     "text_analyzer",
 ]
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 PREFIX_MIN = 2
 PREFIX_MAX = 12
 ABSTRACT_PREFIX_MAX = 3
@@ -172,6 +172,15 @@ def build_schema() -> Schema:
         # The first letters of abstract words (as-you-type for words of 2-3 letters).
         abstract_prefix=TEXT(analyzer=abstract_prefix_analyzer(), phrase=False),
         organization=TEXT(analyzer=organization_analyzer(), field_boost=3.0),
+        # From Hugging Face's data: author names (folded, unstemmed: author:lukasiewicz
+        # finds Łukasiewicz), its AI keywords, the arXiv id, what a paper has.
+        author_names=TEXT(analyzer=organization_analyzer(), phrase=True),
+        keywords=TEXT(analyzer=text, phrase=True),
+        arxiv=ID(),
+        has=KEYWORD(scorable=False),
+        stars=NUMERIC(int, bits=32, sortable=True, signed=False),
+        comments=NUMERIC(int, bits=32, sortable=True, signed=False),
+        rising=NUMERIC(int, bits=32, sortable=True, signed=False),  # upvotes a day x 100
         published=NUMERIC(int, bits=32, sortable=True, signed=False),
         sort_published=NUMERIC(int, bits=32, sortable=True, signed=False),  # 0: undated
         sort_seen=NUMERIC(int, bits=32, sortable=True, signed=False),  # first arrival (Unix time)

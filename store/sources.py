@@ -7,9 +7,10 @@ copies through here too, so both see a source the same way.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from .backup import looks_like_backup, parse_backup
+from .hf import looks_like_hf_html, looks_like_hf_json, parse_hf_html, parse_hf_json
 from .models import UserEntry
 from .pages import decode_page, parse_page
 from .records import Observation, observations_from_page
@@ -20,6 +21,8 @@ __all__ = ["MAX_SOURCE_BYTES", "ParsedSource", "parse_source", "parse_stored", "
 MAX_SOURCE_BYTES: dict[SourceKind, int] = {
     "page": 32 * 1024 * 1024,
     "backup": 1024 * 1024 * 1024,
+    "hf-json": 256 * 1024 * 1024,
+    "hf-html": 64 * 1024 * 1024,
 }
 """The largest file of each kind that is read (a saved page is usually under 1 MB)."""
 
@@ -37,7 +40,13 @@ class ParsedSource:
 
 def recognise(data: bytes) -> SourceKind:
     """The kind of a source, by its content (never by the file's name)."""
-    return "backup" if looks_like_backup(data) else "page"
+    if looks_like_backup(data):
+        return "backup"
+    if looks_like_hf_json(data):
+        return "hf-json"
+    if looks_like_hf_html(data):
+        return "hf-html"
+    return "page"
 
 
 def parse_source(
@@ -48,6 +57,8 @@ def parse_source(
     year: int | None,
     fallback_year: int,
     seen_at: datetime | None = None,
+    day: date | None = None,
+    fetched: bool = False,
 ) -> ParsedSource:
     """Parse a source's bytes (imported at ``seen_at``); raises
     :class:`~store.errors.PageError` for a bad one."""
@@ -55,6 +66,11 @@ def parse_source(
     if kind == "backup":
         backup = parse_backup(data)
         return ParsedSource(kind, backup.observations, backup.entries, backup.paper_ids)
+    if kind in ("hf-json", "hf-html"):
+        parse = parse_hf_json if kind == "hf-json" else parse_hf_html
+        found = parse(data, name, digest, seen_at=seen_at, day=day, fetched=fetched)
+        ids = {o.paper_id for o in found.observations}
+        return ParsedSource(kind, found.observations, paper_ids=ids, warnings=found.warnings)
     page = parse_page(decode_page(data), year=year, fallback_year=fallback_year)
     observations = observations_from_page(page, name, digest, seen_at)
     return ParsedSource(
@@ -71,4 +87,6 @@ def parse_stored(data: bytes, source: StoredSource) -> ParsedSource:
         year=source.year,
         fallback_year=source.fallback_year,
         seen_at=source.imported_at,
+        day=source.day,
+        fetched=source.fetched,
     )

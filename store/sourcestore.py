@@ -16,7 +16,7 @@ import contextlib
 import hashlib
 import os
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Literal
 
@@ -27,7 +27,7 @@ from .text import strip_control
 
 __all__ = ["SourceKind", "SourceStore", "StoredSource", "content_hash", "display_name"]
 
-SourceKind = Literal["page", "backup"]
+SourceKind = Literal["page", "backup", "hf-json", "hf-html"]
 
 
 def content_hash(data: bytes) -> str:
@@ -51,6 +51,8 @@ class StoredSource(BaseModel):
     year: int | None = None
     fallback_year: int
     imported_at: datetime
+    day: date | None = None  # the daily date a fetched response was asked for
+    fetched: bool = False  # an answer of the site: its counts were true when it came
 
 
 class SourceStore:
@@ -78,6 +80,8 @@ class SourceStore:
         year: int | None,
         fallback_year: int,
         imported_at: datetime | None = None,
+        day: date | None = None,
+        fetched: bool = False,
     ) -> StoredSource:
         """Store a source (idempotent: an existing copy is kept as it is)."""
         digest = content_hash(data)
@@ -90,6 +94,8 @@ class SourceStore:
             year=year,
             fallback_year=fallback_year,
             imported_at=imported_at or datetime.now(UTC).replace(microsecond=0),
+            day=day,
+            fetched=fetched,
         )
         atomic_write_bytes(self._data_path(digest), data, create_parents=True)
         atomic_write_text(self._meta_path(digest), meta.model_dump_json(indent=1))

@@ -82,6 +82,13 @@ def _converter() -> Any:
     )
 
 
+@lru_cache(maxsize=1)
+def _accent_map() -> Any:
+    from whoosh.support.charset import accent_map  # the index's own folding table
+
+    return accent_map
+
+
 def strip_control(text: str) -> str:
     """Remove control characters (escape sequences' ESC among them) and invisible marks."""
     return _INVISIBLE.sub("", _CONTROL.sub("", text))
@@ -148,9 +155,11 @@ def extract_links(text: str) -> list[str]:
 
 
 def fold(text: str) -> str:
-    """Lower-case ``text`` and strip accents: ``TÜLU`` -> ``tulu``."""
+    """Lower-case ``text`` and strip accents as the index does: ``TÜLU`` -> ``tulu``,
+    ``Łukasiewicz`` -> ``lukasiewicz``."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return bare if bare.isascii() else bare.translate(_accent_map())
 
 
 def normalise_title(title: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import ClassVar
 
@@ -20,7 +21,7 @@ from .host import LibraryHost
 from .idle_gc import IdleCollector
 from .key_hold import FOCUS_MOVING, HOLD_CHECK_S, KeyHold
 from .keymap import binding_keys, check_keymap
-from .messages import OpenPaper, PaperChanged, ScreenClosed, ScreenOpened
+from .messages import FetchPapers, OpenPaper, PaperChanged, ScreenClosed, ScreenOpened
 from .palette import PaperCommands
 from .paste_filter import install as install_paste_filter
 from .screens.base import PaperScreen
@@ -69,6 +70,7 @@ class PaperdeckApp(App[None]):
         Binding("3", "section('bookmarks')", "Bookmarks", id="app.bookmarks"),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("F", "fetch", "Fetch today", show=False, id="app.fetch"),
         Binding(
             "ctrl+p",
             "command_palette",
@@ -290,6 +292,51 @@ class PaperdeckApp(App[None]):
         """Tell every screen a paper's user fields changed."""
         for screen in list(self.live_screens):
             screen.paper_changed(message.paper)
+
+    def on_fetch_papers(self, message: FetchPapers) -> None:
+        self.action_fetch()
+
+    def action_fetch(self) -> None:
+        """Fetch today's daily papers from Hugging Face in a worker, then import them."""
+        if self.library is None:
+            return
+        self.notify("Fetching today's papers from Hugging Face…", markup=False, timeout=4)
+        self._show_progress(0, 1, "fetching today's papers")
+        with_library(
+            self,
+            self._fetch_today,
+            done=self._fetched,
+            store_error=self._fetch_failed,
+            exclusive=True,
+            group="fetch",
+        )
+
+    def _fetch_today(self, library: Library) -> ImportReport:
+        from store.fetch import Fetcher, endpoint_from_env  # httpx loads only for a fetch
+
+        endpoint, token = endpoint_from_env()
+        fetcher = Fetcher(
+            endpoint,
+            token,
+            notice=lambda line: self.call_from_thread(self.notify, line, markup=False),
+        )
+        try:
+            answers = fetcher.daily(datetime.now(UTC).date())
+        finally:
+            fetcher.close()
+        self.call_from_thread(self._show_progress, 1, 1, "importing")
+        return library.import_fetched(answers)
+
+    def _fetched(self, report: ImportReport) -> None:
+        if not report.pages and not report.pages_unchanged:
+            self.notify("Hugging Face has no daily papers for today yet.", markup=False)
+            self.broadcast_library()
+            return
+        self._imported(report)
+
+    def _fetch_failed(self, error: StoreError) -> None:
+        tell_store_error(self, error)
+        self.broadcast_library()  # the status line goes back to the library
 
     def on_open_paper(self, message: OpenPaper) -> None:
         """Show one paper; its origin is the list ``[`` and ``]`` walk through."""

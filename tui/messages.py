@@ -18,7 +18,11 @@ from store import Paper
 if TYPE_CHECKING:
     from store import Library
 
-__all__ = ["OpenPaper", "PaperChanged", "ScreenClosed", "ScreenOpened"]
+__all__ = ["FetchPapers", "OpenPaper", "PaperChanged", "ScreenClosed", "ScreenOpened"]
+
+
+class FetchPapers(Message):
+    """Fetch today's daily papers from Hugging Face and import them."""
 
 
 class PaperChanged(Message):

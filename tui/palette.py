@@ -12,10 +12,13 @@ from textual.command import Hit, Hits, Provider
 from store import Paper, StoreError
 
 from .host import LibraryHost
-from .messages import OpenPaper
+from .messages import FetchPapers, OpenPaper
 from .render import spans_text
 
 __all__ = ["PaperCommands"]
+
+
+FETCH_LABEL = "Fetch today's papers from Hugging Face"
 
 
 class PaperCommands(Provider):
@@ -23,6 +26,9 @@ class PaperCommands(Provider):
 
     async def search(self, query: str) -> Hits:
         library = cast(LibraryHost, self.app).library
+        fetch = self.matcher(query).match(FETCH_LABEL)
+        if fetch > 0:
+            yield Hit(fetch, FETCH_LABEL, self._fetch, text=FETCH_LABEL)
         if library is None or len(query.strip()) < 2:
             return
         try:
@@ -47,6 +53,10 @@ class PaperCommands(Provider):
             lambda: None,
             text="Open paper…",
         )
+        yield Hit(0.4, FETCH_LABEL, self._fetch, text=FETCH_LABEL)
+
+    def _fetch(self) -> None:
+        self.app.post_message(FetchPapers())
 
     def _opener(self, paper: Paper) -> Callable[[], None]:
         def open_paper() -> None:

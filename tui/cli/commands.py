@@ -19,7 +19,15 @@ from rich.text import Text
 from store import ExportFormat, ImportReport, Library, Paper
 from store.text import strip_control
 
-from ..render import paper_line, plural, sighting_lines, spans_text
+from ..render import (
+    ai_details,
+    hf_details,
+    paper_line,
+    paper_links,
+    plural,
+    sighting_lines,
+    spans_text,
+)
 from .output import err, out
 
 __all__ = ["HANDLERS", "run_command"]
@@ -136,11 +144,20 @@ def _show_paper(paper: Paper) -> None:
         out.print(Text("tags: " + ", ".join(strip_control(t) for t in paper.tags)))
     if paper.note:
         out.print(Text("note: " + strip_control(paper.note)))
+    if details := hf_details(paper):
+        out.print(details)
     out.print()
     out.print(Text(strip_control(paper.abstract)))
     out.print()
-    for link in paper.links:
-        out.print(Text(f"link: {strip_control(link)}"))
+    if summary := ai_details(paper):
+        out.print(summary)
+        out.print()
+    history = paper.upvote_history()
+    if len(history) >= 2:
+        counts = " → ".join(f"{count} ({when.date().isoformat()})" for when, count in history)
+        out.print(Text(f"upvotes: {counts}"))
+    for label, url in paper_links(paper):
+        out.print(Text(f"{label.lower()}: {strip_control(url)}"))
     for line in sighting_lines(paper):
         out.print(Text(line, style="dim"))
 
@@ -267,6 +284,12 @@ def cmd_sources(library: Library, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_fetch(library: Library, args: argparse.Namespace) -> int:
+    from .fetching import run_fetch  # httpx loads only for a fetch
+
+    return run_fetch(library, args, _print_report)
+
+
 HANDLERS: dict[str, Callable[[Library, argparse.Namespace], int]] = {
     "import": cmd_import,
     "search": cmd_search,
@@ -279,4 +302,5 @@ HANDLERS: dict[str, Callable[[Library, argparse.Namespace], int]] = {
     "info": cmd_info,
     "reindex": cmd_reindex,
     "sources": cmd_sources,
+    "fetch": cmd_fetch,
 }

@@ -43,6 +43,7 @@ COMMANDS = (
     "info",
     "reindex",
     "sources",
+    "fetch",
 )
 _EXCLUSION = re.compile(r"^-[^\W\d_][\w-]*$")  # -vision, not -5 or --json
 
@@ -145,10 +146,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query", nargs="*", help="the query (several words are joined)")
     p.add_argument(
         "--sort",
-        choices=["relevance", "published", "seen", "upvotes", "title", "date"],
+        choices=["relevance", "published", "seen", "rising", "upvotes", "title", "date"],
         default="relevance",
         help="relevance; published (newest first, undated last); seen (newest arrival "
-        "first); upvotes; title. 'date' is published (default: %(default)s)",
+        "first); rising (upvotes gained a day); upvotes; title. 'date' is published "
+        "(default: %(default)s)",
     )
     p.add_argument("--limit", type=_at_least(1), default=20, help="how many results to print")
     p.add_argument("--offset", type=_at_least(0), default=0, help="how many results to skip first")
@@ -239,6 +241,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", nargs="?", choices=["list", "remove"], default="list")
     p.add_argument("hash", nargs="?", help="with remove: the source's hash (or its start)")
     p.add_argument("--json", action="store_true", help="print the list as JSON")
+    _common(p)
+
+    p = sub.add_parser(
+        "fetch",
+        help="fetch the daily papers from Hugging Face and import them",
+        description=(
+            "Fetch papers from Hugging Face (today's daily papers unless told otherwise) "
+            "and import them like saved pages: each answer is stored, so reindex rebuilds "
+            "it, and fetching the same day again later records how upvotes grew. Offline "
+            "or refused: one line, exit status 1, nothing in the library changes. The "
+            "endpoint is https://huggingface.co, or $HF_ENDPOINT, or --endpoint; $HF_TOKEN, "
+            "when set, is sent as a bearer token."
+        ),
+    )
+    when = p.add_mutually_exclusive_group()
+    when.add_argument("--date", metavar="YYYY-MM-DD", help="the daily papers of that day")
+    when.add_argument("--days", type=_at_least(1), metavar="N", help="the last N days")
+    when.add_argument("--week", metavar="YYYY-Www", help="a week's papers, e.g. 2024-W47")
+    when.add_argument("--month", metavar="YYYY-MM", help="a month's papers, e.g. 2024-11")
+    when.add_argument("--trending", action="store_true", help="the trending papers now")
+    when.add_argument(
+        "--paper", nargs="+", metavar="ID", help="single papers by arXiv id (2411.15124)"
+    )
+    p.add_argument("--endpoint", metavar="URL", help="instead of $HF_ENDPOINT or the site")
     _common(p)
     return parser
 

@@ -9,13 +9,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import Footer, OptionList, Sparkline, Static
 from textual.widgets.option_list import Option
 
 from store import Paper
 
 from ..messages import OpenPaper
-from ..render import plural, safe, sighting_lines
+from ..render import ai_details, hf_details, paper_links, plural, safe, sighting_lines
 from ..widgets.paper_list import PaperList
 from ..widgets.sources import Row, RowSource
 from ..workers import in_thread, with_library
@@ -36,6 +36,7 @@ class DetailScreen(PaperScreen):
         Binding("j", "scroll_down", "Scroll down", show=False, id="detail.scroll_down"),
         Binding("k", "scroll_up", "Scroll up", show=False, id="detail.scroll_up"),
         Binding("tab", "app.focus_next", "Links/related", show=False, id="detail.focus_next"),
+        Binding("p", "open_pdf", "PDF", show=False, id="detail.pdf"),
     ]
 
     def __init__(self, paper: Paper, origin: PaperList | None = None) -> None:
@@ -48,7 +49,11 @@ class DetailScreen(PaperScreen):
         with VerticalScroll(id="detail-body"):
             yield Static(id="detail-title", markup=False)
             yield Static(id="detail-meta", markup=False)
+            yield Static(id="detail-hf", markup=False)
+            yield Static(id="detail-history-title", markup=False)
+            yield Sparkline([], id="detail-history")
             yield Static(id="detail-abstract", markup=False)
+            yield Static(id="detail-ai", markup=False)
             yield Static(Text("Links", style="bold"), id="detail-links-title", markup=False)
             yield OptionList(id="detail-links")
             yield Static(id="detail-seen", markup=False)
@@ -60,7 +65,15 @@ class DetailScreen(PaperScreen):
 
     def on_mount(self) -> None:
         width = self.host.reading_width
-        for part in ("#detail-title", "#detail-meta", "#detail-abstract", "#detail-seen"):
+        for part in (
+            "#detail-title",
+            "#detail-meta",
+            "#detail-hf",
+            "#detail-history",
+            "#detail-abstract",
+            "#detail-ai",
+            "#detail-seen",
+        ):
             self.query_one(part).styles.max_width = width  # a reading width, not the screen's
         self.show(self.paper)
         self.query_one("#detail-body").focus()
@@ -74,11 +87,15 @@ class DetailScreen(PaperScreen):
         self.query_one("#detail-title", Static).update(Text(safe(paper.title).plain, style="bold"))
         self.query_one("#detail-meta", Static).update(self._meta(paper))
         self.query_one("#detail-abstract", Static).update(safe(paper.abstract))
+        for part, text in (("#detail-hf", hf_details(paper)), ("#detail-ai", ai_details(paper))):
+            widget = self.query_one(part, Static)
+            widget.update(text)
+            widget.display = bool(text.plain)  # text pages carry none of it
+        self._show_history(paper)
         links = self.query_one("#detail-links", OptionList)
         links.clear_options()
-        for number, link in enumerate(paper.links, start=1):
-            links.add_option(Option(_link(f"{number}. {link}"), id=f"link-{number - 1}"))
-        links.add_option(Option(_link(f"Hugging Face search: {paper.hf_url}"), id="link-hf"))
+        for number, (label, url) in enumerate(paper_links(paper)):
+            links.add_option(Option(_link(f"{label}: {url}"), id=f"link-{number}"))
         seen = Text("Seen on\n", style="bold")
         for line in sighting_lines(paper):
             seen.append(f"  {line}\n", style="")
@@ -110,6 +127,31 @@ class DetailScreen(PaperScreen):
             text.append("\nnote: ")
             text.append_text(safe(paper.note))
         return text
+
+    def _show_history(self, paper: Paper) -> None:
+        """The upvotes over the paper's sightings, when there are two counts or more."""
+        history = paper.upvote_history()
+        title = self.query_one("#detail-history-title", Static)
+        chart = self.query_one("#detail-history", Sparkline)
+        shown = len(history) >= 2
+        title.display = chart.display = shown
+        if shown:
+            first, last = history[0], history[-1]
+            title.update(
+                Text(
+                    f"Upvotes: {first[1]} on {first[0].date().isoformat()} → {last[1]} on "
+                    f"{last[0].date().isoformat()} ({paper.rising():+.1f} a day)",
+                    style="bold",
+                )
+            )
+            chart.data = [float(count) for _, count in history]
+
+    def action_open_pdf(self) -> None:
+        if self.paper.pdf_url is None:
+            self.notify("The PDF is known for papers with an arXiv id.", timeout=3)
+            return
+        self.app.open_url(self.paper.pdf_url)
+        self.notify(f"Opening {self.paper.pdf_url}", markup=False, timeout=3)
 
     def paper_changed(self, paper: Paper) -> None:
         if paper.id == self.paper.id:
@@ -165,10 +207,7 @@ class DetailScreen(PaperScreen):
     @on(OptionList.OptionSelected, "#detail-links")
     def open_link(self, event: OptionList.OptionSelected) -> None:
         option_id = event.option.id or ""
-        if option_id == "link-hf":
-            url = self.paper.hf_url
-        else:
-            url = self.paper.links[int(option_id.removeprefix("link-"))]
+        url = paper_links(self.paper)[int(option_id.removeprefix("link-"))][1]
         self.app.open_url(url)
         self.notify(f"Opening {url}", markup=False, timeout=3)
 

@@ -21,8 +21,8 @@ from .base import ListScreen
 
 __all__ = ["LibraryScreen"]
 
-SortKey = Literal["published", "seen", "upvotes", "title"]
-SORTS: tuple[SortKey, ...] = ("published", "seen", "upvotes", "title")
+SortKey = Literal["published", "seen", "rising", "upvotes", "title"]
+SORTS: tuple[SortKey, ...] = ("published", "seen", "rising", "upvotes", "title")
 FILTERS = ("all", "unread", "bookmarked")
 
 EMPTY_HELP = """Your library is empty.

@@ -21,8 +21,8 @@ from .base import ListScreen
 
 __all__ = ["SearchScreen"]
 
-SortKey = Literal["relevance", "published", "seen", "upvotes", "title"]
-SORTS: tuple[SortKey, ...] = ("relevance", "published", "seen", "upvotes", "title")
+SortKey = Literal["relevance", "published", "seen", "rising", "upvotes", "title"]
+SORTS: tuple[SortKey, ...] = ("relevance", "published", "seen", "rising", "upvotes", "title")
 PAGE_SIZE = 50
 SYNTAX = (
     'words ANDed · OR · NOT · -word · "phrase" · title: org: tag: · '
