@@ -26,6 +26,8 @@ from .fetch import Fetched, FetchError
 from .files import Refused, expand, os_message, read_regular_file
 from .index import IndexStore
 from .models import FileProblem, ImportReport, Paper, UserEntry
+from .page_years import year_from_library
+from .pages import FILE_TIME
 from .progress import Progress
 from .records import Observation, merge, paper_from_stored, resolve_id, to_document
 from .sources import ParsedSource, parse_source, parse_stored
@@ -81,13 +83,50 @@ class Importer:
                 incoming[item.digest] = item
         if progress:
             progress(len(files), len(files), "")
+        self._settle_years(list(incoming.values()), year, report)
         self._commit(list(incoming.values()), report, progress)
         return report
+
+    def _settle_years(
+        self, items: list[_Incoming], given: int | None, report: ImportReport
+    ) -> None:
+        """Pages that show no year get one from what is known before the file's time:
+        the papers on them that the library, or another page of this import, dates in
+        full (their dates bound the page's from below). Then each page's year is told."""
+        pages = [item for item in items if item.kind == "page"]
+        known = {
+            o.paper_id: s.published
+            for item in pages
+            if item.parsed.year_source != FILE_TIME
+            for o in item.parsed.observations
+            for s in o.sightings
+            if s.published
+        }
+        guessed = [item for item in pages if given is None and item.parsed.year_source == FILE_TIME]
+        if guessed:
+            with self.index.searcher() as searcher:
+                for item in guessed:
+                    better = year_from_library(searcher, item.parsed.observations, known)
+                    if better is not None:
+                        item.year, source = better
+                        item.parsed = parse_source(
+                            item.data,
+                            item.name,
+                            item.digest,
+                            year=item.year,
+                            fallback_year=item.fallback_year,
+                            seen_at=item.seen_at,
+                            year_source=source,
+                        )
+        for item in pages:
+            note = f"dates without a year read as {item.parsed.year} ({item.parsed.year_source})"
+            report.years.append(FileProblem(path=item.shown, message=note))
 
     def import_text(self, text: str, *, name: str, year: int | None) -> ImportReport:
         """Import a page given as text (pasted into the app, say)."""
         report = ImportReport()
         item = self._parse(text.encode("utf-8"), name, name, year, datetime.now(UTC).year, report)
+        self._settle_years([item] if item else [], year, report)
         self._commit([item] if item else [], report, None)
         return report
 
@@ -235,6 +274,7 @@ class Importer:
                         imported_at=item.seen_at,
                         day=item.day,
                         fetched=item.fetched,
+                        year_source=item.parsed.year_source if item.year is not None else None,
                     )
                 except UnwritableError as exc:  # this file fails; the others go on
                     report.failures.append(

@@ -22,9 +22,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from . import paper_reads
+from . import paper_reads, source_admin
 from .engine import Engine
-from .errors import NotFoundError
 from .export import export_papers, write_export, write_papers
 from .fetch import Fetched
 from .formats import ExportFormat
@@ -37,7 +36,7 @@ from .paper_reads import ListSort, check_id
 from .paths import LibraryPaths, default_data_dir
 from .progress import Progress
 from .query import QueryBuilder
-from .rebuild import rebuild_index, remove_sources
+from .rebuild import rebuild_index
 from .repair import IndexGuard
 from .search import SearchPolicy, SearchRequest
 from .sourcestore import SourceStore, StoredSource
@@ -258,28 +257,21 @@ class Library:
         with self._index.locked():
             return rebuild_index(self._index, self.sources, progress=progress, notices=self.notices)
 
+    def set_page_years(
+        self, years: dict[str, int], progress: Progress | None = None
+    ) -> list[StoredSource]:
+        """Give saved pages (by file name or hash prefix) the year for their dates
+        without one, then rebuild the index; nothing else changes."""
+        return source_admin.set_page_years(self._index, self.sources, years, progress, self.notices)
+
     def stored_sources(self) -> list[StoredSource]:
-        """Every stored source (page, backup), oldest import first."""
+        """Every stored source (page, backup, fetched answer), oldest import first."""
         return list(self.sources.sources())
 
     def remove_source(self, digest: str, progress: Progress | None = None) -> StoredSource:
         """Forget one stored source (a unique prefix of its hash will do) and rebuild the
         index without it; the user's data is kept."""
-        matches = [s for s in self.sources.sources() if s.hash.startswith(digest.lower())]
-        if len(matches) != 1 or len(digest) < 6:
-            raise NotFoundError(
-                f"{len(matches) or 'no'} stored sources start with {digest!r}"
-                + ("; type more (at least 6 characters)" if matches else "")
-            )
-        with self._index.locked():
-            remove_sources(
-                self._index,
-                self.sources,
-                {matches[0].hash},
-                progress=progress,
-                notices=self.notices,
-            )
-        return matches[0]
+        return source_admin.remove_source(self._index, self.sources, digest, progress, self.notices)
 
     # -- the user's data ---------------------------------------------------------------
 

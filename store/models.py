@@ -71,6 +71,9 @@ class Sighting(_Model):
     observed_at: datetime | None = Field(
         default=None, description="when its counts were read from the site (a fetch)"
     )
+    year_note: str | None = Field(
+        default=None, description="the year given to the page's dates without one, and why"
+    )
 
     @field_validator(
         "page", "organization", "organization_handle", "ai_summary", "github_repo", "project_page"
@@ -288,6 +291,9 @@ class ImportReport(_Model):
     new_papers: int = 0
     updated_papers: int = 0
     restored_entries: int = 0
+    years: list[FileProblem] = Field(
+        default_factory=list, description="per text page: the year its dates without one got"
+    )
     finished_sources: int = Field(
         default=0, description="sources of an earlier, interrupted import indexed on the way"
     )

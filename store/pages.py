@@ -17,6 +17,7 @@ from .errors import PageError
 
 __all__ = [
     "ABSTRACT_MAX_CHARS",
+    "FILE_TIME",
     "TITLE_MAX_CHARS",
     "ParsedPage",
     "ParsedPaper",
@@ -24,6 +25,7 @@ __all__ = [
     "parse_page",
 ]
 
+FILE_TIME = "the year of the file's modification time"
 TITLE_MAX_CHARS = 2_000
 ABSTRACT_MAX_CHARS = 200_000
 
@@ -51,8 +53,11 @@ _DATE_LINE = re.compile(
     r"(?:\s+(?P<upvotes>\d[\d,]*|\d+(?:\.\d+)?[kK]))?$",
     re.IGNORECASE,
 )
-_AUTHORS_LINE = re.compile(r"^[•·∙*-]?\s*(?P<count>\d[\d,]*)\s+authors?$", re.IGNORECASE)
-_SEPARATOR = {"·", "•", "∙"}
+# The bullet may have become anything on the way: "?" in Latin-1, "â€¢" read as cp1252.
+_AUTHORS_LINE = re.compile(
+    r"^(?:(?:[^\w\s]{1,3}|â€¢|Â·)\s*)?(?P<count>\d[\d,]*)\s+authors?$", re.IGNORECASE
+)
+_SEPARATOR = {"·", "•", "∙", "?", "Â·", "â€¢", "Â", "\ufffd"}
 
 
 @dataclass(slots=True)
@@ -219,7 +224,9 @@ def _is_header(line: str) -> bool:
     return line.strip().casefold() in _HEADER_LINES
 
 
-def parse_page(text: str, *, year: int | None = None, fallback_year: int) -> ParsedPage:
+def parse_page(
+    text: str, *, year: int | None = None, fallback_year: int, year_source: str | None = None
+) -> ParsedPage:
     """Parse a decoded page.
 
     Year-less dates (the site omits the year of the page's own year) take the capture
@@ -274,6 +281,8 @@ def parse_page(text: str, *, year: int | None = None, fallback_year: int) -> Par
             cursor += 1
         raw.append((position, title, abstract, meta, line_no))
 
+    _leave_out_a_cut_end(raw, warnings)
+
     explicit_years = [
         parts.year
         for *_, meta, _ in raw
@@ -283,11 +292,11 @@ def parse_page(text: str, *, year: int | None = None, fallback_year: int) -> Par
     if page_date_parts and page_date_parts.year and _plausible_year(page_date_parts.year):
         explicit_years.append(page_date_parts.year)
     if year is not None:
-        capture_year, year_source = year, "given with --year"
+        capture_year, year_source = year, year_source or "given with --year"
     elif explicit_years:
-        capture_year, year_source = max(explicit_years) + 1, "newest year on the page + 1"
+        capture_year, year_source = max(explicit_years) + 1, "the newest year on the page + 1"
     else:
-        capture_year, year_source = fallback_year, "the file's modification year"
+        capture_year, year_source = fallback_year, FILE_TIME
 
     papers: list[ParsedPaper] = []
     for position, title, abstract, meta, line_no in raw:
@@ -319,6 +328,36 @@ def parse_page(text: str, *, year: int | None = None, fallback_year: int) -> Par
         papers=papers,
         warnings=warnings,
     )
+
+
+def _leave_out_a_cut_end(
+    raw: list[tuple[int, str, str, list[str] | None, int]], warnings: list[str]
+) -> None:
+    """A page cut off inside its last paper (a save or a copy that stopped short):
+    that paper lacks the metadata block the others have, or its abstract stops in the
+    middle of a sentence. It is left out, and a warning names it."""
+    if len(raw) < 2:
+        return
+    position, title, abstract, meta, line_no = raw[-1]
+    with_meta = sum(1 for *_, m, _ in raw[:-1] if m)
+    ends = abstract.rstrip()
+    mid_sentence = not ends.endswith(
+        (".", "!", "?", ")", '"', "'", "”", "]")
+    ) and not _ENDS_WITH_LINK.search(ends)
+    if meta is None and mid_sentence:
+        raw.pop()
+        warnings.append(
+            f"line {line_no}: the page seems cut off inside paper {position} "
+            f"({title[:60]!r}: its abstract stops mid-sentence); it was left out"
+        )
+    elif meta is None and with_meta * 2 > len(raw) - 1:
+        warnings.append(
+            f"line {line_no}: paper {position} ({title[:60]!r}) has no date or counts while "
+            "the others have; if the page was cut off, they are missing"
+        )
+
+
+_ENDS_WITH_LINK = re.compile(r"https?://\S+$")
 
 
 def _plausible_year(year: int) -> bool:

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from .cleaning import clean_text, searchable
 from .models import Paper, Sighting
 from .pages import ParsedPage
-from .text import clean_latex, collapse_space, extract_links, fold, normalise_title, strip_control
+from .text import collapse_space, extract_links, fold, normalise_title, strip_control
 
 __all__ = [
     "Observation",
@@ -81,6 +82,7 @@ def observations_from_page(
             organization=parsed.organization,
             organization_handle=parsed.organization_handle,
             seen_at=seen_at,
+            year_note=f"{page.capture_year}: {page.year_source}",
         )
         result.append(
             Observation(paper_id(parsed.title), parsed.title, parsed.abstract, [sighting])
@@ -104,7 +106,7 @@ def resolve_id(
 
 
 def _clean_abstract(raw: str) -> str:
-    text = clean_latex(raw)
+    text = clean_text(raw)
     lowered = text[:10].lower()
     for label in _ABSTRACT_LABEL:
         if lowered.startswith(label) and text[len(label) : len(label) + 1].isupper():
@@ -144,7 +146,7 @@ def merge(existing: Paper | None, observation: Observation) -> Paper:
             links.append(extra)
     return Paper(
         id=observation.paper_id,
-        title=clean_latex(title_raw),
+        title=clean_text(title_raw),
         abstract=_clean_abstract(abstract_raw),
         links=links,
         sightings=sorted(sightings.values(), key=lambda s: (s.page_date or date.min, s.page_hash)),
@@ -167,10 +169,10 @@ def to_document(paper: Paper) -> dict[str, Any]:
     )
     doc: dict[str, Any] = {
         "id": paper.id,
-        "title": paper.title,
+        "title": searchable(paper.title),
         "title_prefix": paper.title,
-        "abstract": paper.abstract,
-        "abstract_terms": paper.abstract,
+        "abstract": searchable(paper.abstract),
+        "abstract_terms": searchable(paper.abstract),
         "abstract_prefix": paper.abstract,
         "organization": " ".join([org, *sorted(handles)]).strip(),
         "published": _ymd(paper.published),

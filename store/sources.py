@@ -36,6 +36,8 @@ class ParsedSource:
     entries: dict[str, UserEntry] = field(default_factory=dict)
     paper_ids: set[str] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
+    year: int | None = None  # text pages: the year of their dates without one
+    year_source: str | None = None  # and why
 
 
 def recognise(data: bytes) -> SourceKind:
@@ -59,6 +61,7 @@ def parse_source(
     seen_at: datetime | None = None,
     day: date | None = None,
     fetched: bool = False,
+    year_source: str | None = None,
 ) -> ParsedSource:
     """Parse a source's bytes (imported at ``seen_at``); raises
     :class:`~store.errors.PageError` for a bad one."""
@@ -71,10 +74,17 @@ def parse_source(
         found = parse(data, name, digest, seen_at=seen_at, day=day, fetched=fetched)
         ids = {o.paper_id for o in found.observations}
         return ParsedSource(kind, found.observations, paper_ids=ids, warnings=found.warnings)
-    page = parse_page(decode_page(data), year=year, fallback_year=fallback_year)
+    page = parse_page(
+        decode_page(data), year=year, fallback_year=fallback_year, year_source=year_source
+    )
     observations = observations_from_page(page, name, digest, seen_at)
     return ParsedSource(
-        kind, observations, paper_ids={o.paper_id for o in observations}, warnings=page.warnings
+        kind,
+        observations,
+        paper_ids={o.paper_id for o in observations},
+        warnings=page.warnings,
+        year=page.capture_year,
+        year_source=page.year_source,
     )
 
 
@@ -89,4 +99,5 @@ def parse_stored(data: bytes, source: StoredSource) -> ParsedSource:
         seen_at=source.imported_at,
         day=source.day,
         fetched=source.fetched,
+        year_source=source.year_source,
     )

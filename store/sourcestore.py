@@ -53,6 +53,7 @@ class StoredSource(BaseModel):
     imported_at: datetime
     day: date | None = None  # the daily date a fetched response was asked for
     fetched: bool = False  # an answer of the site: its counts were true when it came
+    year_source: str | None = None  # why ``year`` (when not given with --year)
 
 
 class SourceStore:
@@ -82,6 +83,7 @@ class SourceStore:
         imported_at: datetime | None = None,
         day: date | None = None,
         fetched: bool = False,
+        year_source: str | None = None,
     ) -> StoredSource:
         """Store a source (idempotent: an existing copy is kept as it is)."""
         digest = content_hash(data)
@@ -96,10 +98,15 @@ class SourceStore:
             imported_at=imported_at or datetime.now(UTC).replace(microsecond=0),
             day=day,
             fetched=fetched,
+            year_source=year_source,
         )
         atomic_write_bytes(self._data_path(digest), data, create_parents=True)
         atomic_write_text(self._meta_path(digest), meta.model_dump_json(indent=1))
         return meta
+
+    def describe(self, meta: StoredSource) -> None:
+        """Rewrite how a stored source is read (its year, say); its bytes stay."""
+        atomic_write_text(self._meta_path(meta.hash), meta.model_dump_json(indent=1))
 
     def remove(self, digest: str) -> None:
         """Forget a stored source (its description first: a half-removed source is not

@@ -29,11 +29,16 @@ _SPACE = re.compile(r"\s+")
 # Bidi overrides and zero-width characters that can disguise text on a terminal.
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
-_URL = re.compile(r"""https?://[^\s<>"'{}|\\^`]+""", re.IGNORECASE)
+URL = re.compile(r"""https?://[^\s<>"'{}|\\^`]+""", re.IGNORECASE)
+_BARE_HOST = re.compile(
+    r"(?<![\w/.@:-])(?:www\.)?(?:github\.com|gitlab\.com|huggingface\.co|bitbucket\.org|"
+    r"arxiv\.org|sites\.google\.com)/[^\s<>\"'{}|\\^`]+",
+    re.IGNORECASE,
+)
 _URL_TRAILING = ".,;:!?'\"*"
 _LATEX_TRIGGER = re.compile(r"[\\$]|\{[^}]*\}")
 # A % or & that is not already escaped would be a LaTeX comment or alignment tab.
-_BARE_SPECIAL = re.compile(r"(?<!\\)([%&#])")
+BARE_SPECIAL = re.compile(r"(?<!\\)([%&#])")
 
 # Abbreviation macros common in abstracts that the default LaTeX context lacks.
 _EXTRA_MACROS = {
@@ -48,27 +53,26 @@ _EXTRA_MACROS = {
 }
 
 
-@lru_cache(maxsize=1)
-def _converter() -> Any:
-    """The LaTeX-to-text converter (pylatexenc loads on first use: most text has no LaTeX)."""
+def latex_converter(*, unknown_keeps_backslash: bool) -> Any:
+    """A LaTeX-to-text converter that knows the abbreviation macros of abstracts
+    (``\\eg``) and keeps a macro it does not know: papers define their own (``\\model``
+    for the model's name), and dropping it loses words. ``clean_latex`` (ids) keeps the
+    bare name; the display cleaning keeps the backslash. pylatexenc loads here."""
     from pylatexenc.latex2text import (
         LatexNodes2Text,
         MacroTextSpec,
         get_default_latex_context_db,
     )
 
-    class AbstractLatexConverter(LatexNodes2Text):  # type: ignore[misc]
-        """Keeps the name of a macro it does not know: papers define their own
-        (``\\model`` for the model's name), and dropping them loses words."""
-
+    class Converter(LatexNodes2Text):  # type: ignore[misc]
         def macro_node_to_text(self, node: Any) -> str:
-            spec = self.latex_context.get_macro_spec(node.macroname)
             # LaTeX swallows the space after a word macro; put it back.
             post_space = " " if getattr(node, "macro_post_space", "") else ""
-            if spec is None:
-                return f"{node.macroname}{post_space}"
             if node.macroname in _EXTRA_MACROS:
                 return f"{_EXTRA_MACROS[node.macroname]}{post_space}"
+            if self.latex_context.get_macro_spec(node.macroname) is None:
+                mark = "\\" if unknown_keeps_backslash else ""
+                return f"{mark}{node.macroname}{post_space}"
             return str(super().macro_node_to_text(node))
 
     db = get_default_latex_context_db()
@@ -77,9 +81,15 @@ def _converter() -> Any:
         prepend=True,
         macros=[MacroTextSpec(name, simplify_repl=text) for name, text in _EXTRA_MACROS.items()],
     )
-    return AbstractLatexConverter(
+    return Converter(
         latex_context=db, math_mode="text", strict_latex_spaces=False, keep_comments=False
     )
+
+
+@lru_cache(maxsize=1)
+def _converter() -> Any:
+    """The converter of ``clean_latex`` (most text has no LaTeX: it loads on first use)."""
+    return latex_converter(unknown_keeps_backslash=False)
 
 
 @lru_cache(maxsize=1)
@@ -113,11 +123,9 @@ def collapse_space(text: str) -> str:
 
 
 def clean_latex(text: str) -> str:
-    """Return a clean, single-line Unicode form of ``text`` for display and indexing.
-
-    LaTeX residue (``T\\"ulu``, ``\\textbf{x}``, ``$\\epsilon$``, ``\\eg``) becomes
-    Unicode; links are kept verbatim; control characters are dropped.
-    """
+    """The text paper ids are made from (:func:`normalise_title`). Frozen: the ids of
+    papers the user bookmarked depend on it. What a reader sees comes from
+    :func:`store.cleaning.clean_text` instead."""
     text = strip_control(text)
     if _LATEX_TRIGGER.search(text):
         text = _convert_keeping_links(text)
@@ -131,8 +139,8 @@ def _convert_keeping_links(text: str) -> str:
         links.append(match.group(0))
         return f"\x00{len(links) - 1}\x00"
 
-    hidden = _URL.sub(hide, text)
-    hidden = _BARE_SPECIAL.sub(r"\\\1", hidden)
+    hidden = URL.sub(hide, text)
+    hidden = BARE_SPECIAL.sub(r"\\\1", hidden)
     try:
         converted = str(_converter().latex_to_text(hidden))
     except Exception:  # pylatexenc is tolerant, but never let residue stop an import
@@ -141,10 +149,13 @@ def _convert_keeping_links(text: str) -> str:
 
 
 def extract_links(text: str) -> list[str]:
-    """The http(s) links in ``text``, in order, without duplicates or trailing punctuation."""
+    """The links in ``text``, in order, without duplicates or trailing punctuation: http(s)
+    links, and code hosts written without a scheme (``github.com/IST-DASLab/qmoe``)."""
     seen: dict[str, None] = {}
-    for match in _URL.finditer(text):
-        url = match.group(0).rstrip(_URL_TRAILING)
+    found = [m.group(0) for m in URL.finditer(text)]
+    found += ["https://" + m.group(0) for m in _BARE_HOST.finditer(text)]
+    for raw in sorted(found, key=lambda u: text.find(u.removeprefix("https://"))):
+        url = raw.rstrip(_URL_TRAILING)
         # A closing bracket belongs to the URL only if the URL opened one.
         for open_, close in ("()", "[]"):
             while url.endswith(close) and url.count(close) > url.count(open_):

@@ -7,9 +7,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from store import Library
 from tests.helpers import FIXTURES, SEEDS
+
+# The suite is the same every run (CI must never be a coin toss); explore new examples
+# with HYPOTHESIS_PROFILE=explore, and turn what it finds into an @example.
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+settings.register_profile("explore", max_examples=2000, deadline=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(autouse=True)

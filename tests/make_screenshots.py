@@ -2,8 +2,9 @@
 
     uv run python tests/make_screenshots.py [--seeds ../shared/seeds]
 
-The app runs headless at 120x36 on a temporary library built from the seed pages, with
-a few bookmarks, tags and a note so that every screen has something to show.
+The app runs headless at 120x36 on a temporary library built from the seed pages and a
+day of Hugging Face data fetched three times (tests/hf_fixtures), with a few bookmarks,
+tags and a note so that every screen has something to show.
 """
 
 from __future__ import annotations
@@ -96,6 +97,30 @@ def to_png(svg: Path) -> Path:
     return png
 
 
+def _fetched_twice(library: Library) -> None:
+    """Hugging Face's answer for a day, fetched twice a week apart (upvotes grew), so
+    the paper screen has authors, an AI summary and an upvote history to show."""
+    import json
+    from datetime import UTC, datetime
+
+    from store.fetch import Fetched
+
+    answer = (ROOT / "tests" / "hf_fixtures" / "daily_2024-11-25.json").read_text()
+    items = json.loads(answer)[:3]
+    counts = [
+        (datetime(2024, 11, 25, 9, tzinfo=UTC), 64),
+        (datetime(2024, 11, 27, 9, tzinfo=UTC), 97),
+    ]
+    counts.append((datetime(2024, 12, 2, 9, tzinfo=UTC), 131))
+    answers = []
+    for when, upvotes in counts:
+        items[0]["paper"]["upvotes"] = upvotes
+        data = json.dumps(items).encode()
+        answers.append(Fetched("daily-2024-11-25.json", data, when.date(), when, len(items)))
+    for fetched in answers:
+        library.import_fetched([fetched])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -109,6 +134,7 @@ def main() -> None:
             report = library.import_pages([args.seeds])
             if not report.ok or not library.count():
                 raise SystemExit(f"could not import the seed pages from {args.seeds}")
+            _fetched_twice(library)
             for hit in library.search("distillation", limit=3).hits:
                 library.bookmark(hit.paper.id, tags=["distillation"])
             for hit in library.search("tulu 3", limit=1).hits:

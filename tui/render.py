@@ -131,5 +131,7 @@ def sighting_lines(paper: Paper) -> list[str]:
             details.append(f"{s.upvotes} upvotes")
         if s.published:
             details.append(f"published {s.published.isoformat()}")
+        if s.year_note:
+            details.append(f"dates without a year read as {s.year_note}")
         lines.append(f"seen {page_date} on {strip_control(s.page)} ({', '.join(details)})")
     return lines

@@ -65,6 +65,8 @@ def _import_with_progress(
 
 
 def _print_report(report: ImportReport) -> None:
+    for note in report.years:
+        err.print(Text(f"year: {strip_control(note.line())}", style="dim"))
     for warning in report.warnings:
         err.print(Text(f"warning: {strip_control(warning.line())}", style="yellow"))
     for failure in report.failures:
@@ -255,6 +257,19 @@ def cmd_info(library: Library, args: argparse.Namespace) -> int:
 
 
 def cmd_reindex(library: Library, args: argparse.Namespace) -> int:
+    if args.year:
+        years: dict[str, int] = {}
+        for given in args.year:
+            page, _, year = given.rpartition("=")
+            if not page or not year.isdigit() or not 1900 <= int(year) <= 2200:
+                err.print(Text(f"paperdeck: --year {given!r} is not PAGE=YEAR", style="red"))
+                return 2
+            years[page] = int(year)
+        for source in library.set_page_years(years):
+            line = f"{strip_control(source.name)}: dates without a year read as {source.year}"
+            out.print(Text(line))
+        out.print(f"reindexed {library.count()} papers from {library.sources.count()} stored pages")
+        return 0
     # Opening may already have rebuilt a damaged or outdated index: once is enough.
     count = library.count() if library.rebuilt_on_open else library.reindex()
     out.print(f"reindexed {count} papers from {library.sources.count()} stored pages")

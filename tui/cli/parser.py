@@ -225,7 +225,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "reindex",
         help="rebuild the search index from the stored pages",
-        description="Rebuild the search index from the stored pages. Bookmarks are not touched.",
+        description=(
+            "Rebuild the search index from the stored pages. Bookmarks are not touched. "
+            "--year PAGE=YEAR gives a stored page (its file name, or the start of its hash "
+            "as 'paperdeck sources' shows it) the year of its dates without one, when the "
+            "year paperdeck worked out (shown by import) is wrong."
+        ),
+    )
+    p.add_argument(
+        "--year",
+        action="append",
+        default=[],
+        metavar="PAGE=YEAR",
+        help="the year of a stored page's dates without one (repeatable)",
     )
     _common(p)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.console import Group
+from rich.padding import Padding
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -96,10 +98,10 @@ class DetailScreen(PaperScreen):
         links.clear_options()
         for number, (label, url) in enumerate(paper_links(paper)):
             links.add_option(Option(_link(f"{label}: {url}"), id=f"link-{number}"))
-        seen = Text("Seen on\n", style="bold")
-        for line in sighting_lines(paper):
-            seen.append(f"  {line}\n", style="")
-        self.query_one("#detail-seen", Static).update(seen)
+        seen = [Padding(Text(line), (0, 0, 0, 2)) for line in sighting_lines(paper)]
+        self.query_one("#detail-seen", Static).update(
+            Group(Text("Seen on", style="bold"), *seen, Text(""))
+        )
         self.query_one("#detail-body", VerticalScroll).scroll_home(animate=False)
         self._related(paper.id)
         if not paper.read:

@@ -1,5 +1,6 @@
 """The five real saved pages in ../shared/seeds (skipped when they are absent)."""
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -53,3 +54,27 @@ def test_seed_search_behaviour(seeds: Path, tmp_path: Path) -> None:
     assert len(set(spellings)) == 1 and spellings[0] > 50
     assert library.search("org:nvidia").total >= 1
     assert library.search("year:2024").total > 10
+
+
+def test_seed_abstracts_carry_no_latex_residue(seeds: Path, tmp_path: Path) -> None:
+    """sim3x, leq 2%, 2times stayed as the site left them; ' -- ' came out two ways."""
+    import re
+
+    library = Library.open(tmp_path / "lib")
+    library.import_pages([seeds])
+    papers = library.all_papers()
+    residue = re.compile(r"\bsim\d|\bleq\b|\bgeq\b|\d ?times\b|circledR|textit\{")
+    found = [(p.title, m.group(0)) for p in papers if (m := residue.search(p.abstract))]
+    assert found == []
+    dashed = [p for p in papers if " -- " in p.abstract_raw]
+    assert dashed and all(" – " in p.abstract and " -- " not in p.abstract for p in dashed)
+
+
+def test_seed_import_says_each_pages_year_and_why(seeds: Path, tmp_path: Path) -> None:
+    library = Library.open(tmp_path / "lib")
+    report = library.import_pages([seeds])
+    years = {Path(note.path).name[:3]: note.message for note in report.years}
+    assert set(years) == {"000", "001", "002", "003", "004"}
+    assert all(re.match(r"dates without a year read as \d{4} \(.+\)", m) for m in years.values())
+    # 001 has explicit 2024 dates: its year is worked out from the page itself.
+    assert "newest year on the page" in years["001"]
