@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
 HF_FIXTURES = Path(__file__).parent / "hf_fixtures"  # the site's JSON and saved HTML
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"

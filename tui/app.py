@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -482,9 +481,9 @@ def _is_a_host(app: PaperdeckApp) -> LibraryHost:
     return app
 
 
-def run_app(data_dir: Path | None, paths: Sequence[Path], year: int | None) -> None:
-    """Run the reader (the console script calls this)."""
+def run_app(data_dir: Path | None, paths: Sequence[Path], year: int | None) -> int:
+    """Run the reader (the console script calls this); its exit status: 0, or non-zero
+    when it failed (Textual has shown why)."""
     app = PaperdeckApp(data_dir, import_paths=paths, year=year)
     app.run()
-    if os.environ.get("PAPERDECK_DEBUG") and app.return_code:
-        raise SystemExit(app.return_code)
+    return app.return_code or 0

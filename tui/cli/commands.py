@@ -228,16 +228,38 @@ def cmd_export(library: Library, args: argparse.Namespace) -> int:
     return 0
 
 
+def _config_state() -> tuple[str, str, list[str]]:
+    """The config file, whether it loaded, and what was wrong with it."""
+    from ..config import config_path, load_config
+
+    path = config_path()
+    config = load_config(path)
+    if config.problems:
+        state = "loaded with problems" if path.is_file() else "not loaded"
+    else:
+        state = "loaded" if path.is_file() else "not found: defaults"
+    return str(path), state, config.problems
+
+
 def cmd_info(library: Library, args: argparse.Namespace) -> int:
     info = library.info()
+    config_file, config_state, problems = _config_state()
     if args.json:
-        _dump(info.model_dump(mode="json"))
+        _dump(
+            {
+                **info.model_dump(mode="json"),
+                "config_file": config_file,
+                "config": config_state,
+                "config_problems": problems,
+            }
+        )
         return 0 if info.index_ok else 1
     rows = [
         ("library", info.data_dir),
         ("index", info.index_dir),
         ("pages", info.pages_dir),
         ("user data", info.userdata_file),
+        ("config", f"{config_file} ({config_state})"),
         ("papers", str(info.papers)),
         ("stored pages", str(info.pages)),
         ("bookmarks", str(info.bookmarks)),
@@ -253,6 +275,8 @@ def cmd_info(library: Library, args: argparse.Namespace) -> int:
     ]
     for name, value in rows:
         out.print(Text(f"{name:>13}  {strip_control(value)}"))
+    for problem in problems:
+        err.print(Text(f"paperdeck: config: {strip_control(problem)}", style="yellow"))
     return 0 if info.index_ok else 1
 
 

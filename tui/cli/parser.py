@@ -1,51 +1,84 @@
 """The ``paperdeck`` command line's arguments: argparse only, nothing heavy.
 
-``paperdeck --help`` and ``--version`` are answered from here, without the store's
-index and models (Whoosh, pydantic), Rich or Textual: the export formats and the data
-folder's variable come from modules of the store that import neither.
+``paperdeck --version`` is answered from here without the store's index and models
+(Whoosh, pydantic), Rich or Textual; ``--help`` loads Rich (through rich-argparse) and
+nothing else; ``--print-completion`` loads shtab. The commands' own arguments are in
+:mod:`.subcommands`.
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from store.formats import FORMATS
 from store.paths import DATA_DIR_ENV
+
+from .subcommands import COMMANDS, DIRECTORY, FILE, YEAR_HELP, add_subcommands
 
 __all__ = [
     "COMMANDS",
+    "EXIT_STATUSES",
     "build_open_parser",
     "build_parser",
     "exclusions_as_words",
+    "first_word",
+    "unknown_command",
     "wants_app",
 ]
 
-YEAR_HELP = (
-    "Year for dates shown without one. The site leaves the year out of dates in the "
-    'year the page was saved ("Sep 29"); paperdeck gives them --year if set, else the '
-    "newest explicit year on the page plus one (the page was saved after every dated "
-    "paper on it), else the year of the file's modification time."
+EXIT_STATUSES = (
+    (0, "success"),
+    (1, "something failed (a file, the library, the network, no terminal); one line says what"),
+    (2, "usage error: an unknown command or option, a bad value"),
+    (70, "unexpected error (a bug): run again with --debug and report the traceback"),
+    (130, "interrupted (ctrl+c)"),
 )
-COMMANDS = (
-    "import",
-    "search",
-    "show",
-    "related",
-    "bookmark",
-    "bookmarks",
-    "read",
-    "export",
-    "info",
-    "reindex",
-    "sources",
-    "fetch",
+ENVIRONMENT = (
+    (DATA_DIR_ENV, "the library folder (default: {data})"),
+    ("PAPERDECK_CONFIG", "the config file (default: {config})"),
+    ("PAPERDECK_DEBUG", "set to 1: a traceback instead of a one-line error (as --debug)"),
+    ("NO_COLOR", "set: no colours, in the output and in the reader"),
+    ("HF_ENDPOINT", "the site 'fetch' asks (default: https://huggingface.co)"),
+    ("HF_TOKEN", "sent by 'fetch' as a bearer token, when set"),
 )
 _EXCLUSION = re.compile(r"^-[^\W\d_][\w-]*$")  # -vision, not -5 or --json
+_COMMAND_LIKE = re.compile(r"^[A-Za-z][A-Za-z-]*$")  # a word, not a path or a file name
+_VALUED = ("--data-dir", "--year", "--print-completion")  # options that take a value
+
+
+def _platform_data_dir() -> Path:
+    import platformdirs  # already loaded by store.paths
+
+    return Path(platformdirs.user_data_dir("paperdeck", appauthor=False))
+
+
+def _platform_config_file() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir("paperdeck", appauthor=False)) / "config.toml"
+
+
+def _home(path: Path) -> str:
+    """``path`` with the home folder as ``~``, as people write it."""
+    try:
+        return "~/" + str(path.relative_to(Path.home()))
+    except ValueError:
+        return str(path)
+
+
+def _epilog() -> str:
+    lines = ["environment variables:"]
+    where = {"data": _home(_platform_data_dir()), "config": _home(_platform_config_file())}
+    lines += [f"  {name:<20}{text.format(**where)}" for name, text in ENVIRONMENT]
+    lines += ["", "exit status:"]
+    lines += [f"  {code:<5}{text}" for code, text in EXIT_STATUSES]
+    lines += ["", "Run 'paperdeck COMMAND --help' for a command's options."]
+    return "\n".join(lines)
 
 
 def _version() -> str:
@@ -66,7 +99,7 @@ class _VersionAction(argparse.Action):
             dest=argparse.SUPPRESS,
             default=argparse.SUPPRESS,
             nargs=0,
-            help="show program's version number and exit",
+            help="show the version and exit",
         )
 
     def __call__(
@@ -80,204 +113,126 @@ class _VersionAction(argparse.Action):
         parser.exit()
 
 
-def _at_least(smallest: int) -> Callable[[str], int]:
-    """An argparse type: a whole number no smaller than ``smallest``."""
+class _CompletionAction(argparse.Action):
+    """``--print-completion SHELL``: the shell script shtab generates from this parser."""
 
-    def number(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-        if value < smallest:
-            raise argparse.ArgumentTypeError(f"{value} is less than {smallest}")
-        return value
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        import shtab  # only when asked
 
-    return number
+        sys.stdout.write(shtab.complete(parser, shell=str(values)))
+        parser.exit()
+
+
+def rich_formatter(prog: str, *, raw: bool = False) -> argparse.HelpFormatter:
+    """Rich help (rich-argparse); a default is shown for every option that has one
+    worth showing (not for flags or empty lists)."""
+    from rich_argparse import RawDescriptionRichHelpFormatter, RichHelpFormatter
+
+    base: type[RichHelpFormatter] = RawDescriptionRichHelpFormatter if raw else RichHelpFormatter
+
+    class Formatter(base):  # type: ignore[valid-type, misc]
+        def _get_help_string(self, action: argparse.Action) -> str | None:
+            text = action.help or ""
+            default = action.default
+            nothing = default is None or default is False or default == []
+            shown = not nothing and default is not argparse.SUPPRESS and action.option_strings
+            if shown and "%(default)" not in text:
+                text += " (default: %(default)s)"
+            return text
+
+    formatter: argparse.HelpFormatter = Formatter(prog)
+    return formatter
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse makes a formatter for every argument it adds (to check metavars); this
+    one writes down what help would say and hands it to :func:`rich_formatter` only
+    when help or usage is printed, so building the parser never loads Rich."""
+
+    raw = False
+
+    def __init__(self, prog: str, *args: Any, **kwargs: Any) -> None:
+        super().__init__(prog, *args, **kwargs)
+        self._steps: list[tuple[str, tuple[Any, ...]]] = []
+
+    def start_section(self, *args: Any) -> None:
+        self._steps.append(("start_section", args))
+
+    def end_section(self, *args: Any) -> None:
+        self._steps.append(("end_section", args))
+
+    def add_text(self, *args: Any) -> None:
+        self._steps.append(("add_text", args))
+
+    def add_usage(self, *args: Any) -> None:
+        self._steps.append(("add_usage", args))
+
+    def add_argument(self, *args: Any) -> None:
+        self._steps.append(("add_argument", args))
+
+    def add_arguments(self, *args: Any) -> None:
+        self._steps.append(("add_arguments", args))
+
+    def format_help(self) -> str:
+        real = rich_formatter(self._prog, raw=self.raw)
+        for name, args in self._steps:
+            getattr(real, name)(*args)
+        return real.format_help()
+
+
+class _RawHelpFormatter(HelpFormatter):
+    raw = True  # the top-level epilog is a table of lines
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
+    """Options every command takes (before or after its name)."""
+    action = parser.add_argument(
         "--data-dir",
         type=Path,
         metavar="DIR",
         default=argparse.SUPPRESS,
-        help=f"library folder (default: ${DATA_DIR_ENV}, else the user data folder)",
+        help=f"the library folder (default: ${DATA_DIR_ENV}, else {_home(_platform_data_dir())})",
+    )
+    action.complete = DIRECTORY  # type: ignore[attr-defined]
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="show a traceback on an unexpected error (as PAPERDECK_DEBUG=1)",
     )
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The full argument parser (subcommands and their options)."""
+    """The full argument parser (commands and their options)."""
     parser = argparse.ArgumentParser(
         prog="paperdeck",
         description=(
-            "Read, search and bookmark saved Hugging Face Papers pages from the terminal. "
-            "Without a command, opens the reader app (importing PATHs first)."
+            "Read, search and bookmark Hugging Face Papers offline, from the terminal.\n"
+            "Without a command, opens the reader (importing PATHs first): paperdeck [PATH ...]"
         ),
-        epilog="Run 'paperdeck COMMAND --help' for a command's options.",
+        epilog=_epilog(),
+        formatter_class=_RawHelpFormatter,
     )
     parser.add_argument("--version", action=_VersionAction)
+    parser.add_argument(
+        "--print-completion",
+        action=_CompletionAction,
+        choices=["bash", "zsh", "tcsh"],
+        metavar="SHELL",
+        help="print a completion script for bash, zsh or tcsh and exit, e.g. "
+        "'paperdeck --print-completion bash > ~/.local/share/bash-completion/completions/"
+        "paperdeck'",
+    )
     _common(parser)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    p = sub.add_parser(
-        "import",
-        help="import saved pages (files or folders) or a paperdeck JSON backup",
-        description=(
-            "Import saved papers pages. The same paper on several pages is one paper; "
-            "importing a page twice changes nothing. A JSON export made by "
-            "'paperdeck export --format json' restores bookmarks, tags, notes and read state. "
-            "Bad files are reported one line each; the exit status is 1 if any failed."
-        ),
-    )
-    p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-    p.add_argument("--year", type=int, help=YEAR_HELP)
-    _common(p)
-
-    p = sub.add_parser(
-        "search",
-        help="search the library",
-        description=(
-            "Search titles, abstracts and organisations. Words are ANDed; also OR, NOT "
-            '(or -word), "phrases", title:/abstract:/org:/tag: prefixes, year:2024, '
-            "upvotes:>=10, prefix trans*, fuzzy transfromer~. An empty query lists every "
-            "paper. Example: paperdeck search transformers -vision"
-        ),
-    )
-    p.add_argument("query", nargs="*", help="the query (several words are joined)")
-    p.add_argument(
-        "--sort",
-        choices=["relevance", "published", "seen", "rising", "upvotes", "title", "date"],
-        default="relevance",
-        help="relevance; published (newest first, undated last); seen (newest arrival "
-        "first); rising (upvotes gained a day); upvotes; title. 'date' is published "
-        "(default: %(default)s)",
-    )
-    p.add_argument("--limit", type=_at_least(1), default=20, help="how many results to print")
-    p.add_argument("--offset", type=_at_least(0), default=0, help="how many results to skip first")
-    p.add_argument("--json", action="store_true", help="print the results as JSON")
-    _common(p)
-
-    p = sub.add_parser(
-        "show", help="show one paper", description="Show one paper by id (or a unique id prefix)."
-    )
-    p.add_argument("id")
-    p.add_argument("--json", action="store_true")
-    _common(p)
-
-    p = sub.add_parser(
-        "related", help="papers like this one", description="Papers like this one, found offline."
-    )
-    p.add_argument("id")
-    p.add_argument("--limit", type=_at_least(1), default=8, help="how many papers to print")
-    p.add_argument("--json", action="store_true")
-    _common(p)
-
-    p = sub.add_parser(
-        "bookmark", help="add or remove a bookmark", description="Add or remove a bookmark."
-    )
-    p.add_argument("action", choices=["add", "remove"])
-    p.add_argument("id")
-    p.add_argument(
-        "--tag",
-        action="append",
-        default=[],
-        metavar="TAG",
-        help="add a tag (repeatable); with remove, take the tag off and keep the bookmark",
-    )
-    p.add_argument("--note", help="set the bookmark's note")
-    _common(p)
-
-    p = sub.add_parser(
-        "bookmarks", help="list bookmarks", description="List bookmarks, newest first."
-    )
-    p.add_argument("--tag", help="only bookmarks with this tag")
-    p.add_argument("--json", action="store_true")
-    _common(p)
-
-    p = sub.add_parser(
-        "read", help="mark a paper read", description="Mark a paper read (or --unread)."
-    )
-    p.add_argument("id")
-    p.add_argument("--unread", action="store_true", help="mark it unread instead")
-    _common(p)
-
-    p = sub.add_parser(
-        "export",
-        help="export bookmarks (BibTeX, RIS, Markdown, CSV, JSON)",
-        description=(
-            "Export bookmarks (or --all papers) to FILE, or to standard output. "
-            "The JSON export is a full backup that 'paperdeck import' restores."
-        ),
-    )
-    p.add_argument("--format", choices=FORMATS, default="bibtex")
-    p.add_argument("-o", "--output", type=Path, metavar="FILE", help="write here (default: stdout)")
-    p.add_argument("--all", action="store_true", help="every paper, not only bookmarks")
-    p.add_argument("--tag", help="only papers with this tag")
-    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
-    _common(p)
-
-    p = sub.add_parser(
-        "info", help="paths, counts and index health", description="Paths, counts and index health."
-    )
-    p.add_argument("--json", action="store_true")
-    _common(p)
-
-    p = sub.add_parser(
-        "reindex",
-        help="rebuild the search index from the stored pages",
-        description=(
-            "Rebuild the search index from the stored pages. Bookmarks are not touched. "
-            "--year PAGE=YEAR gives a stored page (its file name, or the start of its hash "
-            "as 'paperdeck sources' shows it) the year of its dates without one, when the "
-            "year paperdeck worked out (shown by import) is wrong."
-        ),
-    )
-    p.add_argument(
-        "--year",
-        action="append",
-        default=[],
-        metavar="PAGE=YEAR",
-        help="the year of a stored page's dates without one (repeatable)",
-    )
-    _common(p)
-
-    p = sub.add_parser(
-        "sources",
-        help="list the stored pages and backups, or remove one",
-        description=(
-            "List every stored source (saved page or backup) with its hash, or remove one "
-            "('sources remove HASH', a unique prefix of at least 6 characters): the index "
-            "is rebuilt without it; papers seen only there disappear, bookmarks stay."
-        ),
-    )
-    p.add_argument("action", nargs="?", choices=["list", "remove"], default="list")
-    p.add_argument("hash", nargs="?", help="with remove: the source's hash (or its start)")
-    p.add_argument("--json", action="store_true", help="print the list as JSON")
-    _common(p)
-
-    p = sub.add_parser(
-        "fetch",
-        help="fetch the daily papers from Hugging Face and import them",
-        description=(
-            "Fetch papers from Hugging Face (today's daily papers unless told otherwise) "
-            "and import them like saved pages: each answer is stored, so reindex rebuilds "
-            "it, and fetching the same day again later records how upvotes grew. Offline "
-            "or refused: one line, exit status 1, nothing in the library changes. The "
-            "endpoint is https://huggingface.co, or $HF_ENDPOINT, or --endpoint; $HF_TOKEN, "
-            "when set, is sent as a bearer token."
-        ),
-    )
-    when = p.add_mutually_exclusive_group()
-    when.add_argument("--date", metavar="YYYY-MM-DD", help="the daily papers of that day")
-    when.add_argument("--days", type=_at_least(1), metavar="N", help="the last N days")
-    when.add_argument("--week", metavar="YYYY-Www", help="a week's papers, e.g. 2024-W47")
-    when.add_argument("--month", metavar="YYYY-MM", help="a month's papers, e.g. 2024-11")
-    when.add_argument("--trending", action="store_true", help="the trending papers now")
-    when.add_argument(
-        "--paper", nargs="+", metavar="ID", help="single papers by arXiv id (2411.15124)"
-    )
-    p.add_argument("--endpoint", metavar="URL", help="instead of $HF_ENDPOINT or the site")
-    _common(p)
+    # prog given: argparse would format a usage line (and load Rich) to work it out
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", prog="paperdeck")
+    add_subcommands(sub, _common, HelpFormatter)
     return parser
 
 
@@ -285,25 +240,42 @@ def build_open_parser() -> argparse.ArgumentParser:
     """The parser for ``paperdeck [PATH...]`` (open the app)."""
     parser = argparse.ArgumentParser(prog="paperdeck", add_help=False)
     _common(parser)
-    parser.add_argument("--year", type=int)
-    parser.add_argument("paths", nargs="*", type=Path)
+    parser.add_argument("--year", type=int, help=YEAR_HELP)
+    parser.add_argument("paths", nargs="*", type=Path).complete = FILE  # type: ignore[attr-defined]
     return parser
 
 
-def wants_app(argv: Sequence[str]) -> bool:
-    """Whether ``argv`` opens the reader (no command, maybe paths) rather than a command."""
+def first_word(argv: Sequence[str]) -> str | None:
+    """The first argument that is not an option or an option's value, if any."""
     skip = False
     for arg in argv:
         if skip:
             skip = False
-            continue
-        if arg in ("--data-dir", "--year"):
+        elif arg in _VALUED:
             skip = True
-            continue
-        if arg.startswith("-"):
-            return arg not in ("-h", "--help", "--version")
-        return arg not in COMMANDS
-    return True
+        elif not arg.startswith("-"):
+            return arg
+    return None
+
+
+def wants_app(argv: Sequence[str]) -> bool:
+    """Whether ``argv`` opens the reader (no command, maybe paths) rather than a command."""
+    if any(arg in ("-h", "--help", "--version", "--print-completion") for arg in argv):
+        return False
+    word = first_word(argv)
+    return word is None or word not in COMMANDS
+
+
+def unknown_command(argv: Sequence[str]) -> str | None:
+    """Why ``argv`` is a usage error, when its first word looks like a mistyped command
+    (``paperdeck serch``): a word, neither a command nor an existing file or folder."""
+    word = first_word(argv)
+    if word is None or word in COMMANDS or not _COMMAND_LIKE.match(word) or Path(word).exists():
+        return None
+    nearest = difflib.get_close_matches(word.lower(), COMMANDS, n=1, cutoff=0.6)
+    if nearest:
+        return f"unknown command {word!r} (did you mean {nearest[0]!r}?)"
+    return f"{word!r} is neither a command ({', '.join(COMMANDS)}) nor a file or folder"
 
 
 def exclusions_as_words(args: list[str]) -> list[str]:
