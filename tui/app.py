@@ -23,6 +23,7 @@ from .keymap import binding_keys, check_keymap
 from .messages import FetchPapers, OpenPaper, PaperChanged, ScreenClosed, ScreenOpened
 from .palette import PaperCommands
 from .paste_filter import install as install_paste_filter
+from .render import plural
 from .screens.base import PaperScreen
 from .screens.bookmarks import BookmarksScreen
 from .screens.detail import DetailScreen
@@ -258,11 +259,12 @@ class PaperdeckApp(App[None]):
     def _imported(self, report: ImportReport) -> None:
         self.importing = False
         lines = [
-            f"Imported {report.pages} pages: {report.new_papers} new papers, "
-            f"{report.updated_papers} updated"
+            f"Imported {report.pages} {plural(report.pages, 'page')}: {report.new_papers} new "
+            f"{plural(report.new_papers, 'paper')}, {report.updated_papers} updated"
         ]
         if report.pages_unchanged:
-            lines.append(f"{report.pages_unchanged} pages were already in the library")
+            already = plural(report.pages_unchanged, "page was", "pages were")
+            lines.append(f"{report.pages_unchanged} {already} already in the library")
         lines.extend(f.line() for f in report.failures)
         self.notify(
             "\n".join(lines),
