@@ -389,5 +389,6 @@ def _merged(searcher: Any, observations: list[Observation]) -> tuple[list[Paper]
 
 
 def _now() -> datetime:
-    """The time an import stores its sources (to the second, as the store keeps it)."""
-    return datetime.now(UTC).replace(microsecond=0)
+    """The time an import stores its sources: when its papers arrived (to the
+    microsecond, so that "arrived after" is exact)."""
+    return datetime.now(UTC)

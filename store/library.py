@@ -19,10 +19,12 @@ every other error is raised as it is.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
 from . import paper_reads, source_admin
+from .digest import Digest, SavedStatus, make_digest, saved_status
 from .engine import Engine
 from .export import export_papers, write_export, write_papers
 from .fetch import Fetched
@@ -38,6 +40,7 @@ from .progress import Progress
 from .query import QueryBuilder
 from .rebuild import rebuild_index
 from .repair import IndexGuard
+from .saved_searches import SavedSearch, SavedSearches
 from .search import SearchPolicy, SearchRequest
 from .sourcestore import SourceStore, StoredSource
 from .user_edits import UserEdits
@@ -59,6 +62,7 @@ class Library:
         self.paths = LibraryPaths(root)
         self.sources = SourceStore(self.paths.pages_dir)
         self.userdata = UserData(self.paths)
+        self.saved = SavedSearches(self.paths.searches_file, self.paths.userdata_lock)
         self.notices: list[str] = []
         self._index = IndexStore(self.paths)
         self._guard = IndexGuard(self._index, self.sources, self.notices)
@@ -147,14 +151,18 @@ class Library:
         bookmarked: bool | None = None,
         read: bool | None = None,
         tag: str | None = None,
+        arrived_after: datetime | None = None,
     ) -> Results:
         """Search the library. Never raises on what the user typed.
 
         An empty ``text`` lists every paper (newest first unless ``sort`` says otherwise).
         A query that finds nothing is retried with its words as prefixes and fuzzy terms,
         and ``notice`` says so; ``suggestion`` carries a "did you mean" text.
+        ``arrived_after`` keeps the papers that first came into the library later.
         """
-        request = SearchRequest(text, sort, limit, offset, as_you_type, bookmarked, read, tag)
+        request = SearchRequest(
+            text, sort, limit, offset, as_you_type, bookmarked, read, tag, arrived_after
+        )
         entries = self.userdata.entries()
         version = self.userdata.revision
         return self._guard.read(lambda s: self._policy.search(s, request, entries, version))
@@ -337,6 +345,41 @@ class Library:
         return dict(sorted(counts.items()))
 
     # -- information and export --------------------------------------------------------
+
+    # -- saved searches and what is new ---------------------------------------------
+
+    def save_search(self, name: str, query: str, *, replace: bool = False) -> SavedSearch:
+        """Save ``query`` as ``name``; papers arriving from now on are its new ones."""
+        return self.saved.add(name, query, replace=replace)
+
+    def remove_saved_search(self, name: str) -> SavedSearch:
+        """Forget a saved search (its papers stay)."""
+        return self.saved.remove(name)
+
+    def saved_searches(self) -> list[SavedStatus]:
+        """Every saved search with how many papers it finds and how many are new."""
+        return [saved_status(self.search, s) for s in self.saved.all()]
+
+    def open_saved_search(
+        self, name: str, *, sort: SortKey = "relevance", limit: int = 20
+    ) -> Results:
+        """Run a saved search and mark its papers seen (none of them is new any more)."""
+        saved = self.saved.get(name)
+        results = self.search(saved.query, sort=sort, limit=limit)
+        self.saved.mark_opened(saved.name)
+        return results
+
+    def digest(
+        self, since: datetime | None = None, *, last: bool = False, only: str | None = None
+    ) -> Digest:
+        """What arrived after ``since`` (``last``: after the last digest made with
+        ``last``, which this one replaces), grouped by saved search."""
+        if last:
+            since = self.saved.digest_at()
+        made = make_digest(self.search, self.saved, since=since, only=only)
+        if last:
+            self.saved.set_digest_at(made.until)
+        return made
 
     def info(self) -> LibraryInfo:
         """Paths, counts and index health."""

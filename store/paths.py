@@ -29,7 +29,8 @@ class LibraryPaths:
         self.pages_dir = root / "pages"  # every stored source (pages, backups)
         self.userdata_file = root / "userdata.json"
         self.userdata_backup = root / "userdata.json.bak"
-        self.userdata_lock = root / "userdata.json.lock"
+        self.userdata_lock = root / "userdata.json.lock"  # also taken for searches.json
+        self.searches_file = root / "searches.json"  # saved searches, the digest's time
         # Taken by every index writer (import, rebuild, repair); beside index/, so a
         # rebuild that swaps index/ for a new folder keeps holding it.
         self.index_lock = root / "index.lock"

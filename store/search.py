@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, cast
 
 from whoosh import query as wq
@@ -43,6 +44,7 @@ class SearchRequest:
     bookmarked: bool | None = None
     read: bool | None = None
     tag: str | None = None
+    arrived_after: datetime | None = None  # only papers that first arrived later
 
 
 class SearchPolicy:
@@ -75,6 +77,9 @@ class SearchPolicy:
         filters = filters_for(
             reader, entries, bookmarked=request.bookmarked, read=request.read, tag=request.tag
         )
+        if request.arrived_after is not None:
+            arrived = self._arrived_after(reader, request.arrived_after)
+            filters.include = arrived if filters.include is None else filters.include & arrived
         notice = _SYNTAX_NOTICE if parsed.fell_back else None
         if parsed.stop_words:
             notice = (
@@ -125,6 +130,18 @@ class SearchPolicy:
             suggestion=suggestion,
             elapsed_ms=(time.perf_counter() - started) * 1000,
         )
+
+    def _arrived_after(self, reader: Any, after: datetime) -> set[int]:
+        """Papers that first arrived after ``after``. The sort_seen column holds whole
+        seconds; the papers of ``after``'s own second are checked one by one."""
+        second = int(after.timestamp())
+        orderings = self.engine.orderings
+        arrived = set(orderings.range_docnums(reader, "sort_seen", second, None))
+        for docnum in orderings.range_docnums(reader, "sort_seen", second, second):
+            first = paper_from_stored(reader.stored_fields(docnum)["data"]).first_seen
+            if first is None or first <= after:
+                arrived.discard(docnum)
+        return arrived
 
     def _hits(
         self,

@@ -95,7 +95,7 @@ class SourceStore:
             kind=kind,
             year=year,
             fallback_year=fallback_year,
-            imported_at=imported_at or datetime.now(UTC).replace(microsecond=0),
+            imported_at=imported_at or datetime.now(UTC),
             day=day,
             fetched=fetched,
             year_source=year_source,

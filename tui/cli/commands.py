@@ -7,11 +7,10 @@ imports it only once the arguments name a command.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
@@ -28,7 +27,8 @@ from ..render import (
     sighting_lines,
     spans_text,
 )
-from .output import err, out
+from .output import dump_json, err, out
+from .saved_cli import cmd_digest, cmd_saved
 
 __all__ = ["HANDLERS", "run_command"]
 
@@ -89,18 +89,12 @@ def cmd_import(library: Library, args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
-def _dump(value: Any) -> None:
-    out.print_json(json.dumps(value, ensure_ascii=False)) if out.is_terminal else print(
-        json.dumps(value, ensure_ascii=False, indent=2)
-    )
-
-
 def cmd_search(library: Library, args: argparse.Namespace) -> int:
     results = library.search(
         " ".join(args.query), sort=args.sort, limit=args.limit, offset=args.offset
     )
     if args.json:
-        _dump(results.model_dump(mode="json"))
+        dump_json(results.model_dump(mode="json"))
         return 0
     if results.notice:
         err.print(Text(results.notice, style="yellow"))
@@ -167,7 +161,7 @@ def _show_paper(paper: Paper) -> None:
 def cmd_show(library: Library, args: argparse.Namespace) -> int:
     paper = library.get(args.id)
     if args.json:
-        _dump(paper.model_dump(mode="json"))
+        dump_json(paper.model_dump(mode="json"))
     else:
         _show_paper(paper)
     return 0
@@ -176,7 +170,7 @@ def cmd_show(library: Library, args: argparse.Namespace) -> int:
 def cmd_related(library: Library, args: argparse.Namespace) -> int:
     papers = library.related(args.id, limit=args.limit)
     if args.json:
-        _dump([p.model_dump(mode="json") for p in papers])
+        dump_json([p.model_dump(mode="json") for p in papers])
         return 0
     for paper in papers:
         out.print(paper_line(paper))
@@ -201,7 +195,7 @@ def cmd_bookmark(library: Library, args: argparse.Namespace) -> int:
 def cmd_bookmarks(library: Library, args: argparse.Namespace) -> int:
     papers = library.bookmarks(tag=args.tag)
     if args.json:
-        _dump([p.model_dump(mode="json") for p in papers])
+        dump_json([p.model_dump(mode="json") for p in papers])
         return 0
     for paper in papers:
         out.print(paper_line(paper))
@@ -245,7 +239,7 @@ def cmd_info(library: Library, args: argparse.Namespace) -> int:
     info = library.info()
     config_file, config_state, problems = _config_state()
     if args.json:
-        _dump(
+        dump_json(
             {
                 **info.model_dump(mode="json"),
                 "config_file": config_file,
@@ -312,7 +306,7 @@ def cmd_sources(library: Library, args: argparse.Namespace) -> int:
         return 0
     stored = library.stored_sources()
     if args.json:
-        _dump([s.model_dump(mode="json") for s in stored])
+        dump_json([s.model_dump(mode="json") for s in stored])
         return 0
     for source in stored:
         when = source.imported_at.strftime("%Y-%m-%d %H:%M")
@@ -342,4 +336,6 @@ HANDLERS: dict[str, Callable[[Library, argparse.Namespace], int]] = {
     "reindex": cmd_reindex,
     "sources": cmd_sources,
     "fetch": cmd_fetch,
+    "saved": cmd_saved,
+    "digest": cmd_digest,
 }

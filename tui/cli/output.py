@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import sys
-from typing import TextIO
+from typing import Any, TextIO
 
 from rich.console import Console
 
-__all__ = ["err", "out", "tolerant"]
+__all__ = ["dump_json", "err", "out", "tolerant"]
 
 
 def tolerant(stream: TextIO) -> TextIO:
@@ -24,3 +25,11 @@ tolerant(sys.stdout)
 tolerant(sys.stderr)
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def dump_json(value: Any) -> None:
+    """``value`` as JSON on standard output: coloured on a terminal, plain otherwise."""
+    if out.is_terminal:
+        out.print_json(json.dumps(value, ensure_ascii=False))
+    else:
+        print(json.dumps(value, ensure_ascii=False, indent=2))

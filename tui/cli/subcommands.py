@@ -41,6 +41,8 @@ COMMANDS = (
     "info",
     "reindex",
     "sources",
+    "saved",
+    "digest",
 )
 SORTS = ["relevance", "published", "seen", "rising", "upvotes", "title", "date"]
 _ID_HELP = "a paper's id, a unique start of it (6+ characters), or its arXiv id"
@@ -241,3 +243,43 @@ def add_subcommands(
     )
     p.add_argument("hash", nargs="?", help="with remove: the source's hash (or its start)")
     _json(p, "the list")
+    _saved_and_digest(add)
+
+
+def _saved_and_digest(add: Callable[[str, str, str], argparse.ArgumentParser]) -> None:
+    """The ``saved`` and ``digest`` commands, through the parser's ``add``."""
+    p = add(
+        "saved",
+        "saved searches: add, remove, list (with new papers), show",
+        "A saved search is a query with a name. 'saved ls' lists them with how many "
+        "papers each finds and how many arrived since it was last shown; 'saved show "
+        "NAME' prints its papers and marks them seen. Example: paperdeck saved add "
+        "nvidia-diffusion 'org:nvidia upvotes:>=20 diffusion'",
+    )
+    p.add_argument(
+        "action", choices=["add", "rm", "ls", "show"], nargs="?", default="ls", help="what to do"
+    )
+    p.add_argument("name", nargs="?", help="the saved search's name (add, rm, show)")
+    p.add_argument("query", nargs="*", help="with add: the query (several words are joined)")
+    p.add_argument("--replace", action="store_true", help="with add: replace a search of that name")
+    p.add_argument("--limit", type=int, default=20, help="with show: how many papers to print")
+    p.add_argument("--json", action="store_true", help="print the list or the papers as JSON")
+
+    p = add(
+        "digest",
+        "what arrived in the library, grouped by saved search",
+        "Print the papers that arrived after a time, grouped by the saved searches they "
+        "match, then the rest: Markdown or JSON, the same for the same library, for cron "
+        "or mail. '--since last' (the default) means since the last digest made that "
+        "way, and makes this one the last.",
+    )
+    p.add_argument(
+        "--since",
+        default="last",
+        metavar="last|DATE",
+        help="'last', 'all', a date (YYYY-MM-DD, midnight UTC) or an ISO time",
+    )
+    p.add_argument(
+        "--format", choices=["markdown", "json"], default="markdown", help="the output format"
+    )
+    p.add_argument("--saved", metavar="NAME", help="only this saved search's new papers")
