@@ -29,7 +29,7 @@ from whoosh.qparser import (
 
 from .schema import PREFIX_MAX, PREFIX_MIN, text_analyzer
 from .text import collapse_space, fold, strip_control
-from .typed_word import on_its_way, prefix_query, split_typed
+from .typed_word import TypedWord, on_its_way, prefix_query, split_typed
 from .user_fields import USER_FIELDS
 
 __all__ = ["MAX_EXPANSION", "MAX_QUERY_CHARS", "ParsedQuery", "QueryBuilder"]
@@ -42,6 +42,10 @@ _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 # matches it, so authors:<5 is not every paper without an author count.
 _ZERO_IS_UNKNOWN = {"authors", "year", "published"}
 _LEXEME = re.compile(r'"[^"]*"?|\S+')
+# Stands for the word being typed while the rest of the query is parsed: a word the
+# analyzers keep as it is (no stem, no stop word, no spelling variant).
+_MARKER = "qqxtypedwordqqx"
+_OPERATOR_END = re.compile(r"(?:^|\s)(?:AND|OR|NOT|ANDNOT|ANDMAYBE)$")
 _BARE_WORD = re.compile(r"^\w[\w'\u2010\u2011-]*$")
 # A quoted phrase (left alone), or + or - starting a word.
 _PLUS_MINUS = re.compile(r'"[^"]*"|(?:^|(?<=[\s(]))([+-])(?=[^\s+-])')
@@ -85,6 +89,30 @@ def _balanced(text: str) -> bool:
     return depth == 0 and text.count('"') % 2 == 0
 
 
+def _words(text: str) -> list[str]:
+    """The plain words of ``text`` (no operators, no field prefixes)."""
+    return [
+        w
+        for lexeme in _LEXEME.findall(text)
+        if ":" not in lexeme and lexeme not in _OPERATORS
+        for w in re.findall(r"\w+", lexeme)
+    ]
+
+
+def _is_marker(query: wq.Query) -> bool:
+    return getattr(query, "text", None) == _MARKER
+
+
+def _put_typed(query: wq.Query, typed: wq.Query) -> wq.Query:
+    """``query`` with the marker's terms (one per field searched) replaced by ``typed``."""
+    if query.is_leaf():
+        return typed if _is_marker(query) else query
+    leaves = list(query.leaves())
+    if leaves and all(_is_marker(leaf) for leaf in leaves):
+        return typed
+    return query.apply(lambda child: _put_typed(child, typed))
+
+
 def _is_null(query: wq.Query) -> bool:
     return query is wq.NullQuery or type(query) is type(wq.NullQuery)
 
@@ -124,12 +152,11 @@ class QueryBuilder:
             return ParsedQuery(wq.Every(), text)
         body, typed = split_typed(text, _balanced) if as_you_type else (text, None)
         prefix_word = typed.word if typed else None
-        words = [
-            w
-            for lexeme in _LEXEME.findall(text)
-            if ":" not in lexeme and lexeme not in _OPERATORS
-            for w in re.findall(r"\w+", lexeme)
-        ]
+        if typed is not None and _OPERATOR_END.search(body):
+            operand = self._typed_operand(body, typed, reader)
+            if operand is not None:  # "quantized OR nvf": the typed word is OR's operand
+                return ParsedQuery(operand, text, _words(text), prefix_word=prefix_word)
+        words = _words(text)
         fell_back = False
         rewritten = (
             self._rewrite_compounds(_web_operators(body), reader)
@@ -153,6 +180,21 @@ class QueryBuilder:
             return ParsedQuery(wq.Every(), text, [], prefix_word=prefix_word, stop_words=bool(body))
         query = parts[0] if len(parts) == 1 else wq.And(parts)
         return ParsedQuery(query.normalize(), text, words, fell_back, prefix_word)
+
+    def _typed_operand(self, body: str, typed: TypedWord, reader: Any) -> wq.Query | None:
+        """The query of ``body`` and the word being typed after its last operator, the
+        parser placing the word (``a b OR c`` is ``a (b OR c)``); None when the word is
+        too short to stand for anything yet or the text does not parse."""
+        typed_query = prefix_query(typed, reader, self.analyze)
+        if typed_query is None or not _balanced(body):
+            return None
+        marked = self._rewrite_compounds(_web_operators(f"{body} {_MARKER}"), reader)
+        try:
+            parsed = self._bound(self._parser.parse(marked), reader)
+        except Exception:  # the parser's own errors on odd text
+            return None
+        placed = _put_typed(parsed, typed_query)
+        return None if placed is parsed else placed.normalize()
 
     def _only_stop_words(self, text: str) -> bool:
         """True when every word of ``text`` is one the index drops (``of the``)."""

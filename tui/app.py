@@ -20,10 +20,18 @@ from .host import LibraryHost
 from .idle_gc import IdleCollector
 from .key_hold import FOCUS_MOVING, HOLD_CHECK_S, KeyHold
 from .keymap import binding_keys, check_keymap
-from .messages import FetchPapers, OpenPaper, PaperChanged, ScreenClosed, ScreenOpened
+from .messages import (
+    FetchPapers,
+    OpenPaper,
+    OpenSavedSearch,
+    PaperChanged,
+    ScreenClosed,
+    ScreenOpened,
+)
 from .palette import PaperCommands
 from .paste_filter import install as install_paste_filter
 from .render import plural
+from .saved_palette import SavedSearchCommands
 from .screens.base import PaperScreen
 from .screens.bookmarks import BookmarksScreen
 from .screens.detail import DetailScreen
@@ -58,7 +66,7 @@ class PaperdeckApp(App[None]):
     CSS_PATH = "app.tcss"
     DEFAULT_MODE = "library"  # the first screen is the library itself: no blank screen, no switch
     ENABLE_COMMAND_PALETTE = True
-    COMMANDS = App.COMMANDS | {PaperCommands}
+    COMMANDS = App.COMMANDS | {PaperCommands, SavedSearchCommands}
     MODES: ClassVar[dict[str, type[PaperScreen]]] = {  # type: ignore[assignment]
         "library": LibraryScreen,
         "search": SearchScreen,
@@ -77,7 +85,7 @@ class PaperdeckApp(App[None]):
             "palette",
             show=False,
             priority=True,
-            tooltip="Command palette: open paper…, theme",
+            tooltip="Command palette: open paper…, saved searches, theme",
             id="app.palette",
         ),
     ]
@@ -338,6 +346,14 @@ class PaperdeckApp(App[None]):
     def _fetch_failed(self, error: StoreError) -> None:
         tell_store_error(self, error)
         self.broadcast_library()  # the status line goes back to the library
+
+    def on_open_saved_search(self, message: OpenSavedSearch) -> None:
+        """The search screen, searching the saved query; its papers are seen from now."""
+        self.action_section("search")
+        screen = self.screen
+        if isinstance(screen, SearchScreen):
+            screen.search_for(message.query)
+        with_library(self, lambda library: library.saved.mark_opened(message.name), group="saved")
 
     def on_open_paper(self, message: OpenPaper) -> None:
         """Show one paper; its origin is the list ``[`` and ``]`` walk through."""

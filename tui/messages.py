@@ -18,11 +18,27 @@ from store import Paper
 if TYPE_CHECKING:
     from store import Library
 
-__all__ = ["FetchPapers", "OpenPaper", "PaperChanged", "ScreenClosed", "ScreenOpened"]
+__all__ = [
+    "FetchPapers",
+    "OpenPaper",
+    "OpenSavedSearch",
+    "PaperChanged",
+    "ScreenClosed",
+    "ScreenOpened",
+]
 
 
 class FetchPapers(Message):
     """Fetch today's daily papers from Hugging Face and import them."""
+
+
+class OpenSavedSearch(Message):
+    """Show a saved search's papers in the search screen; none of them is new after."""
+
+    def __init__(self, name: str, query: str) -> None:
+        super().__init__()
+        self.name = name
+        self.query = query
 
 
 class PaperChanged(Message):

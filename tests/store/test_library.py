@@ -230,6 +230,22 @@ def test_as_you_type_treats_last_word_as_prefix(loaded: Library) -> None:
     assert whole_word.notice and "No exact matches" in whole_word.notice  # ...then loosened
 
 
+@pytest.mark.parametrize(
+    "query", ["quantized OR nvfp4", "title:quantized OR title:diffusion", "diffusion NOT image"]
+)
+def test_a_word_typed_after_an_operator_is_its_operand(loaded: Library, query: str) -> None:
+    """``quantized OR nvf`` once ANDed the typed word: nothing, where the finished query
+    finds two papers. Every prefix finds at least what the finished query finds."""
+    finished = {h.paper.id for h in loaded.search(query, limit=50).hits}
+    assert finished
+    head, last = query.rsplit(" ", 1)
+    word = last.split(":")[-1]
+    field = last[: -len(word)]
+    for end in range(3, len(word) + 1):
+        typed = loaded.search(f"{head} {field}{word[:end]}", as_you_type=True, limit=50)
+        assert finished <= {h.paper.id for h in typed.hits}, word[:end]
+
+
 def test_highlight_spans_point_at_matches(loaded: Library) -> None:
     hit = loaded.search("quantized").hits[0]
     title = hit.paper.title

@@ -43,6 +43,8 @@ class SearchScreen(ListScreen):
         Binding("slash", "focus_input", "Edit query", show=False, id="search.edit"),
     ]
 
+    pending_query = ""
+
     def __init__(self) -> None:
         super().__init__()
         self.sort: SortKey = "relevance"
@@ -65,14 +67,25 @@ class SearchScreen(ListScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(Input).focus()
-        self.run_search("")
+        box = self.query_one(Input)
+        box.focus()
+        if self.pending_query:  # asked for before the screen was up (a saved search)
+            box.value = self.pending_query  # Input.Changed runs the search
+        else:
+            self.run_search("")
 
     def focus_input(self) -> None:
         """Put the cursor at the end of the query box."""
         box = self.query_one(Input)
         box.cursor_position = len(box.value)
         box.focus()
+
+    def search_for(self, text: str) -> None:
+        """Put ``text`` in the query box and search for it (once mounted, if not yet)."""
+        self.pending_query = text
+        if self.is_mounted:
+            self.query_one(Input).value = text  # Input.Changed runs the search
+            self.focus_input()
 
     def on_screen_resume(self) -> None:
         self.focus_input()
