@@ -234,4 +234,4 @@ def _reason(exc: httpx.HTTPError) -> str:
 
 
 def _now() -> datetime:
-    return datetime.now(UTC).replace(microsecond=0)
+    return datetime.now(UTC)  # to the microsecond: "arrived after" is exact

@@ -174,13 +174,16 @@ class Library:
         bookmarked: bool | None = None,
         read: bool | None = None,
         tag: str | None = None,
+        arrived_after: datetime | None = None,
     ) -> Listing:
         """Every paper (or those passing the filters) in ``sort`` order, read on demand.
 
         Made for lists of 100,000 papers that draw only the visible rows.
         """
         listing = self._guard.guarded(
-            lambda: self._listing(sort, bookmarked=bookmarked, read=read, tag=tag)
+            lambda: self._listing(
+                sort, bookmarked=bookmarked, read=read, tag=tag, arrived=arrived_after
+            )
         )
         assert listing is not None
         return listing
@@ -190,7 +193,7 @@ class Library:
         file read, not a sort: for showing the library at once); else None."""
         return self._listing("published", saved_only=True)
 
-    def _listing(self, sort: ListSort, **options: bool | str | None) -> Listing | None:
+    def _listing(self, sort: ListSort, **options: bool | str | datetime | None) -> Listing | None:
         searcher = self._index.open_searcher()
         try:
             made = paper_reads.listing(
@@ -368,6 +371,10 @@ class Library:
         results = self.search(saved.query, sort=sort, limit=limit)
         self.saved.mark_opened(saved.name)
         return results
+
+    def visit(self) -> datetime | None:
+        """Record a visit of the reader now; the previous one's time (None: the first)."""
+        return self.saved.visit()
 
     def digest(
         self, since: datetime | None = None, *, last: bool = False, only: str | None = None

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import Any, Literal
 
+from .arrivals import arrived_after
 from .errors import NotFoundError
 from .listing import Listing
 from .models import Paper, UserEntry, normal_sort
@@ -76,10 +78,12 @@ def listing(
     bookmarked: bool | None = None,
     read: bool | None = None,
     tag: str | None = None,
+    arrived: datetime | None = None,
     saved_only: bool = False,
 ) -> Listing | None:
-    """Every paper passing the filters in ``sort`` order, on ``searcher`` (which the
-    listing keeps and closes); None if ``saved_only`` and the order is not saved."""
+    """Every paper passing the filters (``arrived``: only those that first arrived
+    later) in ``sort`` order, on ``searcher`` (which the listing keeps and closes); None
+    if ``saved_only`` and the order is not saved."""
     reader = searcher.reader()
     ordering = orderings.get(reader, normal_sort(sort), saved_only=saved_only)
     if ordering is None:
@@ -89,6 +93,9 @@ def listing(
         entries: Mapping[str, UserEntry] = userdata.entries()
         filters = filters_for(reader, entries, bookmarked=bookmarked, read=read, tag=tag)
         ordered = [d for d in ordered if filters.allows(d)]
+    if arrived is not None:
+        later = arrived_after(reader, orderings, arrived)
+        ordered = [d for d in ordered if d in later]
     return Listing(searcher, ordered, userdata)
 
 

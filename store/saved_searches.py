@@ -1,4 +1,5 @@
-"""Saved searches: a query with a name, and when its papers were last looked at.
+"""Saved searches: a query with a name, and when its papers were last looked at; and
+the times "what is new" is counted from (the last digest, the reader's last visit).
 
 They live in ``searches.json`` beside the user data (the user's own data: never in
 the index, kept through rebuilds), written atomically under a lock on a fresh read,
@@ -47,6 +48,7 @@ class SearchesFile(BaseModel):
     version: int = 1
     saved: list[SavedSearch] = Field(default_factory=list)
     digest_at: datetime | None = Field(default=None, description="the last digest's time")
+    visited_at: datetime | None = Field(default=None, description="the reader's last start")
 
 
 def check_name(name: str) -> str:
@@ -150,6 +152,16 @@ class SavedSearches:
                     saved.opened_at = when
                     return saved
             raise NotFoundError(f"the saved search {name!r} was removed meanwhile")
+
+        return self.update(change)
+
+    def visit(self, at: datetime | None = None) -> datetime | None:
+        """Record a visit of the reader ``at`` (now); the previous visit's time."""
+        when = at or datetime.now(UTC)
+
+        def change(data: SearchesFile) -> datetime | None:
+            previous, data.visited_at = data.visited_at, when
+            return previous
 
         return self.update(change)
 

@@ -12,6 +12,7 @@ from typing import Any, cast
 
 from whoosh import query as wq
 
+from .arrivals import arrived_after
 from .docsets import resolve_ranges
 from .engine import Engine, SortName
 from .engine_types import ResultWindow
@@ -78,7 +79,7 @@ class SearchPolicy:
             reader, entries, bookmarked=request.bookmarked, read=request.read, tag=request.tag
         )
         if request.arrived_after is not None:
-            arrived = self._arrived_after(reader, request.arrived_after)
+            arrived = arrived_after(reader, self.engine.orderings, request.arrived_after)
             filters.include = arrived if filters.include is None else filters.include & arrived
         notice = _SYNTAX_NOTICE if parsed.fell_back else None
         if parsed.stop_words:
@@ -130,18 +131,6 @@ class SearchPolicy:
             suggestion=suggestion,
             elapsed_ms=(time.perf_counter() - started) * 1000,
         )
-
-    def _arrived_after(self, reader: Any, after: datetime) -> set[int]:
-        """Papers that first arrived after ``after``. The sort_seen column holds whole
-        seconds; the papers of ``after``'s own second are checked one by one."""
-        second = int(after.timestamp())
-        orderings = self.engine.orderings
-        arrived = set(orderings.range_docnums(reader, "sort_seen", second, None))
-        for docnum in orderings.range_docnums(reader, "sort_seen", second, second):
-            first = paper_from_stored(reader.stored_fields(docnum)["data"]).first_seen
-            if first is None or first <= after:
-                arrived.discard(docnum)
-        return arrived
 
     def _hits(
         self,

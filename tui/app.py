@@ -105,6 +105,7 @@ class PaperdeckApp(App[None]):
         self.config = config if config is not None else load_config()
         self.library: Library | None = None
         self.importing = bool(import_paths)
+        self.new_since = datetime.now(UTC)  # until the previous visit's time is read
         self.reading_width = self.config.reading_width
         self._seen_version: tuple[object, ...] | None = None
         self._initial_listing: Listing | None = None
@@ -174,6 +175,7 @@ class PaperdeckApp(App[None]):
 
     def _open_library(self) -> None:
         if self.library is not None:
+            self._record_visit()
             self._finish_interrupted()
             self._import_paths()
         else:
@@ -190,8 +192,18 @@ class PaperdeckApp(App[None]):
         self.library = library
         self._show_notices(library)
         self.broadcast_library()
+        self._record_visit()
         self._finish_interrupted()
         self._import_paths()
+
+    def _record_visit(self) -> None:
+        """This start is a visit; papers that arrived since the previous one are new."""
+
+        def visited(previous: datetime | None) -> None:
+            if previous is not None:
+                self.new_since = previous
+
+        with_library(self, lambda library: library.visit(), done=visited, group="visit")
 
     def _finish_interrupted(self) -> None:
         """Index what an import that was killed stored (a notice says so), with progress."""
@@ -281,6 +293,10 @@ class PaperdeckApp(App[None]):
             markup=False,
             timeout=10,
         )
+        if report.new_papers:
+            for screen in self.live_screens:
+                if isinstance(screen, LibraryScreen):
+                    screen.filter = "new"  # what just arrived, first (n shows them all)
         self.broadcast_library()
 
     # -- screens talk to each other through the app: messages up, calls down ----------

@@ -6,6 +6,7 @@ Attributes down, messages up: a screen reads the library through :class:`Library
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -25,6 +26,10 @@ class LibraryHost(Protocol):
 
     importing: bool
     """True while the app imports the pages it was started with."""
+
+    new_since: datetime
+    """Papers that arrived after this are new: the reader's previous start (or, the
+    first time, this one)."""
 
     def hold_keys(self) -> None:
         """Hold the keys typed next until a text box has focus (one is about to open)."""

@@ -44,3 +44,24 @@ async def test_a_saved_search_opens_from_the_palette_and_its_new_count_goes_to_z
     with Library.open(data_dir) as library:
         [low_bits] = library.saved_searches()
         assert low_bits.new == 0 and low_bits.total == expected
+
+
+async def test_n_shows_what_arrived_since_the_last_visit(tmp_path: Path) -> None:
+    data_dir = tmp_path / "lib"
+    with Library.open(data_dir) as library:
+        library.import_pages([FIXTURES / "daily.txt"])
+        before = library.count()
+        assert library.visit() is None  # the reader was opened once, then closed
+        library.import_pages([FIXTURES / "weekly.txt"])  # later, from cron say
+        arrived = library.count() - before
+        assert arrived > 0
+    app = make_app(data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, loaded(app, 6))
+        await pilot.pause(0.3)  # the previous visit's time is read
+        await pilot.press("n")
+        await wait_for(pilot, loaded(app, arrived))
+        status = str(app.screen.query_one("#library-status").render())
+        assert f"{arrived} of 6 papers" in status and "only new" in status
+        await pilot.press("n")
+        await wait_for(pilot, loaded(app, 6))

@@ -150,6 +150,10 @@ async def test_a_pasted_page_with_escapes_and_cr_endings_is_imported(data_dir: P
         await wait_for(pilot, loaded(app, 6))
         text = PAGE.replace("\x1b", "").replace("\n", "\r")  # what the filtered paste holds
         app.post_message(events.Paste(text))
+        await wait_for(pilot, loaded(app, 2), timeout=10)  # what just arrived, first
+        status = str(app.screen.query_one("#library-status").render())
+        assert "2 of 8 papers" in status and "only new: arrived since" in status, status
+        await pilot.press("n")  # and then everything
         await wait_for(pilot, loaded(app, 8), timeout=10)
         assert app.is_running
 

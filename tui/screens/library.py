@@ -37,6 +37,7 @@ STATUS_KEYS: tuple[Hint, ...] = (
     "library.sort",
     "library.unread",
     "library.bookmarked",
+    "library.new",
     "paper.read",
     "paper.open",
     ("app.help", "all keys"),
@@ -44,7 +45,8 @@ STATUS_KEYS: tuple[Hint, ...] = (
 
 
 class LibraryScreen(ListScreen):
-    """All papers: ``s`` cycles the sort, ``u`` unread only, ``f`` bookmarked only."""
+    """All papers: ``s`` cycles the sort, ``u`` unread only, ``f`` bookmarked only,
+    ``n`` only those that arrived since the reader's last start (shown after an import)."""
 
     LIST_ID = "library-list"
 
@@ -52,6 +54,7 @@ class LibraryScreen(ListScreen):
         Binding("s", "cycle_sort", "Sort", id="library.sort"),
         Binding("u", "filter('unread')", "Unread", show=False, id="library.unread"),
         Binding("f", "filter('bookmarked')", "Starred", show=False, id="library.bookmarked"),
+        Binding("n", "filter('new')", "New", show=False, id="library.new"),
         Binding("R", "reload", "Reload", show=False, id="library.reload"),
     ]
 
@@ -84,12 +87,14 @@ class LibraryScreen(ListScreen):
 
     def library_changed(self) -> None:
         keep, sort, only = self.current_id(), self.sort, self.filter
+        since = self.host.new_since if only == "new" else None
 
         def read(library: Library) -> tuple[ListingSource, int, int]:
             listing = library.listing(
                 sort,
                 read=False if only == "unread" else None,
                 bookmarked=True if only == "bookmarked" else None,
+                arrived_after=since,
             )
             source = ListingSource(listing)
             index = (source.position(keep) if keep else None) or 0
@@ -130,7 +135,10 @@ class LibraryScreen(ListScreen):
         total = total if total is not None else shown
         parts = [f"{shown:,} papers" if self.filter == "all" else f"{shown:,} of {total:,} papers"]
         parts.append(f"sorted by {self.sort}")
-        if self.filter != "all":
+        if self.filter == "new":
+            since = self.host.new_since.astimezone().strftime("%b %d %H:%M")
+            parts.append(f"only new: arrived since {since}")
+        elif self.filter != "all":
             parts.append(f"only {self.filter}")
         parts.append(key_hints(self, STATUS_KEYS))
         self.query_one("#library-status", Static).update(Text("  ·  ".join(parts)))
