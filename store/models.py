@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Literal
 from urllib.parse import quote
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, computed_field, field_validator
 
 from .text import clean_line, clean_raw, collapse_space, strip_control
 
@@ -307,18 +308,47 @@ class ImportReport(_Model):
         return not self.failures
 
 
+Fragment = tuple[str, list[tuple[int, int]]]
+
+
 class SearchHit(_Model):
-    """One search result: the paper, and where the query matched its title and abstract."""
+    """One search result: the paper, and where the query matched its title and abstract.
+
+    The abstract's fragment is highlighted when it is first read (the app shows the one
+    under the cursor, the CLI prints none unless asked for JSON): a page of hits costs
+    no highlighting it does not show.
+    """
 
     paper: Paper
     score: float | None = None
     title_spans: list[tuple[int, int]] = Field(
         default_factory=list, description="(start, end) character spans of matches in the title"
     )
-    fragment: str = Field(default="", description="the part of the abstract that matched best")
-    fragment_spans: list[tuple[int, int]] = Field(
-        default_factory=list, description="(start, end) spans of matches in the fragment"
-    )
+    _make_fragment: Callable[[], Fragment] | None = PrivateAttr(default=None)
+    _fragment: Fragment | None = PrivateAttr(default=None)
+
+    def with_fragment(self, make: Callable[[], Fragment]) -> SearchHit:
+        """This hit, its fragment made by ``make`` when first read."""
+        self._make_fragment = make
+        self._fragment = None
+        return self
+
+    def _made(self) -> Fragment:
+        if self._fragment is None:
+            self._fragment = self._make_fragment() if self._make_fragment else ("", [])
+        return self._fragment
+
+    @computed_field(description="the part of the abstract that matched best")  # type: ignore[prop-decorator]
+    @property
+    def fragment(self) -> str:
+        """The part of the abstract that matched best."""
+        return self._made()[0]
+
+    @computed_field(description="(start, end) spans of matches in the fragment")  # type: ignore[prop-decorator]
+    @property
+    def fragment_spans(self) -> list[tuple[int, int]]:
+        """(start, end) spans of the matches in :attr:`fragment`."""
+        return self._made()[1]
 
 
 class Results(_Model):

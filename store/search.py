@@ -5,7 +5,7 @@ that order."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
@@ -17,7 +17,7 @@ from .docsets import resolve_ranges
 from .engine import Engine, SortName
 from .engine_types import ResultWindow
 from .highlight import Highlighter, best_fragment
-from .models import Paper, Results, SearchHit, SortKey, UserEntry, normal_sort
+from .models import Fragment, Paper, Results, SearchHit, SortKey, UserEntry, normal_sort
 from .query import QueryBuilder
 from .records import paper_from_stored
 from .user_fields import filters_for, resolve_user_fields
@@ -132,6 +132,14 @@ class SearchPolicy:
             elapsed_ms=(time.perf_counter() - started) * 1000,
         )
 
+    def _fragment_maker(self, abstract: str, words: set[str]) -> Callable[[], Fragment]:
+        """Highlights ``abstract`` when called (the first time the fragment is read)."""
+
+        def make() -> Fragment:
+            return best_fragment(abstract, self.highlighter.spans(abstract, words))
+
+        return make
+
     def _hits(
         self,
         reader: Any,
@@ -150,17 +158,12 @@ class SearchPolicy:
         for docnum, score in zip(window.docnums, window.scores, strict=True):
             paper: Paper = paper_from_stored(reader.stored_fields(docnum)["data"])
             paper = paper.with_user(entries.get(paper.id))
-            abstract_spans = self.highlighter.spans(paper.abstract, words)
-            fragment, fragment_spans = best_fragment(paper.abstract, abstract_spans)
-            hits.append(
-                SearchHit(
-                    paper=paper,
-                    score=score,
-                    title_spans=self.highlighter.spans(paper.title, words, prefixes),
-                    fragment=fragment,
-                    fragment_spans=fragment_spans,
-                )
+            hit = SearchHit(
+                paper=paper,
+                score=score,
+                title_spans=self.highlighter.spans(paper.title, words, prefixes),
             )
+            hits.append(hit.with_fragment(self._fragment_maker(paper.abstract, words)))
         return hits
 
 

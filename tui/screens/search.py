@@ -105,7 +105,10 @@ class SearchScreen(ListScreen):
             def fetch(offset: int, limit: int) -> Results:
                 return library.search(text, sort=sort, offset=offset, limit=limit, as_you_type=True)
 
-            return SearchSource(fetch, fetch(0, PAGE_SIZE))
+            first = fetch(0, PAGE_SIZE)
+            if first.hits:
+                _ = first.hits[0].fragment  # highlighted here, off the UI thread
+            return SearchSource(fetch, first)
 
         with_library(
             self,
@@ -140,8 +143,8 @@ class SearchScreen(ListScreen):
         if paper is None:
             preview.update("")
             return
-        fragments = self.source.fragments if self.source is not None else {}
-        fragment, spans = fragments.get(paper.id, (paper.abstract[:240], []))
+        found = self.source.fragment(paper.id) if self.source is not None else None
+        fragment, spans = found or (paper.abstract[:240], [])
         preview.update(spans_text(fragment, spans, "bold reverse"))
 
     @on(PaperList.Highlighted, "#search-results")

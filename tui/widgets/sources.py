@@ -10,7 +10,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from store import Listing, Paper, Results
+from store import Listing, Paper, Results, SearchHit
 
 __all__ = ["ListingSource", "Row", "RowSource", "SearchSource", "StaticSource"]
 
@@ -126,7 +126,7 @@ class SearchSource(RowSource):
         self.first = first
         self._total = first.total
         self._rows: dict[int, Row] = {}
-        self.fragments: dict[str, tuple[str, list[tuple[int, int]]]] = {}
+        self._hits: dict[str, SearchHit] = {}
         self._lock = threading.Lock()
         self._keep(first)
 
@@ -149,10 +149,16 @@ class SearchSource(RowSource):
         with self._lock:
             if len(self._rows) > 20 * self.WINDOW:  # memory stays bounded at any size
                 self._rows.clear()
-                self.fragments.clear()
+                self._hits.clear()
             for number, hit in enumerate(results.hits, start=results.offset):
                 self._rows[number] = Row(hit.paper, hit.title_spans)
-                self.fragments[hit.paper.id] = (hit.fragment, hit.fragment_spans)
+                self._hits[hit.paper.id] = hit
+
+    def fragment(self, paper_id: str) -> tuple[str, list[tuple[int, int]]] | None:
+        """The best abstract fragment of a paper of the results, highlighted now if it
+        was not yet (one abstract: the one under the cursor)."""
+        hit = self._hits.get(paper_id)
+        return (hit.fragment, hit.fragment_spans) if hit is not None else None
 
     def update(self, paper: Paper) -> None:
         with self._lock:
