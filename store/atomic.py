@@ -65,8 +65,17 @@ def _mode_for(path: Path) -> int:
 
 
 def _umask() -> int:
-    # The only way to read the umask is to set it; set it straight back.
-    mask = os.umask(0o022)
+    """The process's umask, read without changing it where Linux says it
+    (``/proc/self/status``); elsewhere by setting it and straight back."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    # Meanwhile a file another thread creates gets 0o077: private, never too open.
+    mask = os.umask(0o077)
     os.umask(mask)
     return mask
 

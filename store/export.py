@@ -118,23 +118,68 @@ def cite_key(paper: Paper) -> str:
     """A citation key that belongs to the paper alone: the first significant title word,
     the year, and four characters of its id (``tulu2024a3f0``). It never depends on
     which other papers are exported, and never is all digits."""
+    return _key_stem(paper) + paper.id[:4]
+
+
+def _key_stem(paper: Paper) -> str:
     words = [w for w in re.findall(r"[a-z0-9]+", fold(paper.title)) if w not in _STOP]
     word = next((w for w in words if not w.isdigit()), "paper")[:20]
-    return f"{word}{paper.year or ''}{paper.id[:4]}"
+    return f"{word}{paper.year or ''}"
+
+
+# BibTeX itself counts every brace, escaped or not: ``\{`` would leave a field open and
+# swallow the rest of the file. These LaTeX kernel commands print braces and balance.
+_BRACE_COMMANDS = {"{": r"{\textbraceleft}", "}": r"{\textbraceright}"}
+# BibTeX splits a name list on "and" (any case) outside braces and a name on commas.
+_SPLITS_A_NAME = re.compile(r",|\band\b", re.IGNORECASE)
+# Characters that would unbalance or end a url field; a URL may say them percent-encoded.
+_URL_UNSAFE = {"{": "%7B", "}": "%7D", "\\": "%5C"}
 
 
 def _latex(text: str) -> str:
+    """``text`` on one line as LaTeX a BibTeX field holds safely (specials escaped,
+    non-ASCII as accents where LaTeX has them, braces balanced)."""
     from pylatexenc.latexencode import unicode_to_latex  # loads only when exporting
 
     one_line = " ".join(text.split())
-    return str(unicode_to_latex(one_line, non_ascii_only=False, unknown_char_warning=False))
+    return "".join(
+        _BRACE_COMMANDS.get(part)
+        or str(unicode_to_latex(part, non_ascii_only=False, unknown_char_warning=False))
+        for part in re.split(r"([{}])", one_line)
+        if part
+    )
+
+
+def _bib_name(name: str) -> str:
+    """One author: a name BibTeX would split ("A and B", "Smith, Jr.") is kept whole."""
+    encoded = _latex(name)
+    return "{" + encoded + "}" if _SPLITS_A_NAME.search(name) else encoded
+
+
+def _bib_url(url: str) -> str:
+    """A URL as a (verbatim) url field holds it: no brace, backslash or space."""
+    return "".join("%20" if c.isspace() else _URL_UNSAFE.get(c, c) for c in url)
+
+
+def _unique_key(paper: Paper, used: set[str]) -> str:
+    """:func:`cite_key`, or, when a paper before it in this export already has that key
+    (same word and year, ids alike in four characters), one with more of the id."""
+    key, length = cite_key(paper), 4
+    while key in used and length < len(paper.id):
+        length += 2
+        key = _key_stem(paper) + paper.id[:length]
+    while key in used:  # the same paper twice: keep every entry citable
+        key += "x"
+    used.add(key)
+    return key
 
 
 def _bibtex(papers: Iterable[Paper]) -> Iterator[str]:
+    used: set[str] = set()
     for index, paper in enumerate(papers):
         fields: list[tuple[str, str]] = [("title", "{" + _latex(paper.title) + "}")]
         if paper.authors:
-            fields.append(("author", " and ".join(_latex(name) for name in paper.authors)))
+            fields.append(("author", " and ".join(_bib_name(name) for name in paper.authors)))
         if paper.published:
             fields.append(("year", str(paper.published.year)))
             fields.append(("month", paper.published.strftime("%b").lower()))
@@ -143,7 +188,7 @@ def _bibtex(papers: Iterable[Paper]) -> Iterator[str]:
         if paper.arxiv_id:
             fields.append(("eprint", paper.arxiv_id))
             fields.append(("archivePrefix", "arXiv"))
-        fields.append(("url", paper.url))
+        fields.append(("url", _bib_url(paper.url)))
         fields.append(("abstract", _latex(paper.abstract)))
         if paper.tags:
             fields.append(("keywords", _latex(", ".join(paper.tags))))
@@ -153,7 +198,7 @@ def _bibtex(papers: Iterable[Paper]) -> Iterator[str]:
             f"  {name} = {value if name in ('year', 'month') else '{' + value + '}'}"
             for name, value in fields
         )
-        yield ("\n" if index else "") + f"@misc{{{cite_key(paper)},\n{body}\n}}\n"
+        yield ("\n" if index else "") + f"@misc{{{_unique_key(paper, used)},\n{body}\n}}\n"
 
 
 # -- RIS -------------------------------------------------------------------------------

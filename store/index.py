@@ -25,6 +25,7 @@ from whoosh.index import LockError
 
 from . import storage
 from .atomic import describe_os_error
+from .cachedir import write_tag
 from .damage import describe_damage, is_damage
 from .errors import LibraryBusyError, UnwritableError
 from .index_state import IndexState, read_state, write_state
@@ -94,6 +95,7 @@ class IndexStore:
             ix = storage.create_index(index_dir, self.schema)
         except OSError as exc:
             raise UnwritableError(describe_os_error(exc, index_dir)) from None
+        write_tag(index_dir)
         write_state(index_dir, IndexState(SCHEMA_VERSION))
         self._replace(ix)
 

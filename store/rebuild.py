@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from . import storage
 from .atomic import describe_os_error
+from .cachedir import write_tag
 from .errors import StoreError, UnwritableError
 from .index import IndexStore
 from .index_state import IndexState, write_state
@@ -43,6 +44,7 @@ def rebuild_index(
     try:
         fresh.mkdir(parents=True)
         ix = storage.create_index(fresh, index.schema)
+        write_tag(fresh)  # the swapped-in folder is skipped by backups too
         papers: dict[str, Paper] = {}
         arxiv_owners: dict[str, str] = {}
         indexed: set[str] = set()

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from .cachedir import ensure_tag
 from .damage import describe_damage, is_damage
 from .index import IndexStore, folder_identity
 from .rebuild import rebuild_index
@@ -33,7 +34,12 @@ class IndexGuard:
 
     def open(self) -> None:
         """Open the index; rebuild it (or make a first, empty one) if it cannot be used,
-        unless another process does so while this one waits for the lock."""
+        unless another process does so while this one waits for the lock. An index
+        without its ``CACHEDIR.TAG`` gets one if the library can be written."""
+        self._open()
+        ensure_tag(self.index.paths.index_dir)
+
+    def _open(self) -> None:
         problem = self.index.problem()
         if problem is None:
             return

@@ -9,14 +9,31 @@ So everything alive once the first screen is up is frozen out of the collector's
 (modules, widgets, the library), the young generations are still collected as usual
 (small, quick), and full collections run from a timer when input has paused, or at the
 latest every few seconds of continuous use, so memory stays bounded.
+
+All of this was measured on the three-generation collector of Python 3.11 to 3.13.
+Python 3.14's incremental collector gives thresholds and counts other meanings, so on
+any collector it was not measured on (:func:`supported`) the collector steps aside:
+``start`` changes nothing, ``tick`` never collects, and Python collects as it would.
 """
 
 from __future__ import annotations
 
 import gc
+import sys
 import time
+from typing import Any
 
-__all__ = ["IdleCollector"]
+__all__ = ["IdleCollector", "supported"]
+
+# The newest Python whose collector this was measured on (three generations).
+_LAST_MEASURED = (3, 13)
+
+
+def supported(version_info: tuple[Any, ...] = sys.version_info) -> bool:
+    """True on a Python whose cycle collector the idle collector was measured on
+    (3.11 to 3.13); False from 3.14 on (its incremental collector)."""
+    return tuple(version_info[:2]) <= _LAST_MEASURED
+
 
 # Collectors running in this process (tests run several apps in one), and Python's own
 # thresholds from before the first one started: the last one to stop restores them.
@@ -33,16 +50,18 @@ class IdleCollector:
     MIN_YOUNG_COLLECTIONS = 2  # nothing much reached the old generation before this
     NO_AUTOMATIC_FULL = 1_000_000  # gen-1 collections before Python would do one itself
 
-    def __init__(self) -> None:
+    def __init__(self, *, enabled: bool | None = None) -> None:
+        """``enabled`` defaults to :func:`supported` for the running Python."""
         self.last_input = time.monotonic()
         self.last_collect = time.monotonic()
         self.collections = 0
+        self.enabled = supported() if enabled is None else enabled
         self._running = False
 
     def start(self) -> None:
-        """Freeze what is alive now and take over full collections."""
+        """Freeze what is alive now and take over full collections (if enabled)."""
         global _running, _saved_thresholds
-        if self._running:
+        if self._running or not self.enabled:
             return
         self._running = True
         if _running == 0:
