@@ -20,9 +20,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 from whoosh import query as wq
-from whoosh.collectors import FilterCollector, TimeLimitCollector, TopCollector
+from whoosh.collectors import FilterCollector, TopCollector
 from whoosh.searching import TimeLimit
 
+from .deadline import DeadlineCollector
 from .docsets import DocSetQuery
 from .engine_types import Filters, ResultWindow
 from .matching import TEXT_FIELDS, MatchSets, is_null
@@ -144,7 +145,7 @@ class Engine:
             inner = FilterCollector(top, allow=filters.include, restrict=filters.exclude or None)
         try:
             searcher.search_with_collector(
-                query, TimeLimitCollector(inner, timelimit=max(0.01, remaining), use_alarm=False)
+                query, DeadlineCollector(inner, timelimit=max(0.01, remaining))
             )
         except TimeLimit:
             return None
@@ -208,9 +209,7 @@ class Engine:
         if remaining <= 0.01:
             return None
         top = TopCollector(limit=wanted)
-        collector = TimeLimitCollector(
-            FilterCollector(top, allow=allowed), timelimit=remaining, use_alarm=False
-        )
+        collector = DeadlineCollector(FilterCollector(top, allow=allowed), timelimit=remaining)
         try:
             searcher.search_with_collector(query, collector)
         except TimeLimit:
