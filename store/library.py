@@ -372,6 +372,14 @@ class Library:
         self.saved.mark_opened(saved.name)
         return results
 
+    def triage_place(self, list_key: str) -> str | None:
+        """The paper where the last triage of a list stopped (None: start anew)."""
+        return self.saved.triage_place(list_key)
+
+    def set_triage_place(self, list_key: str, paper_id: str | None) -> None:
+        """Remember where a triage of a list stopped (None: it was finished)."""
+        self.saved.set_triage_place(list_key, paper_id)
+
     def visit(self) -> datetime | None:
         """Record a visit of the reader now; the previous one's time (None: the first)."""
         return self.saved.visit()

@@ -1,5 +1,6 @@
-"""Saved searches: a query with a name, and when its papers were last looked at; and
-the times "what is new" is counted from (the last digest, the reader's last visit).
+"""Saved searches: a query with a name, and when its papers were last looked at; the
+times "what is new" is counted from (the last digest, the reader's last visit); and
+where each list's last triage stopped.
 
 They live in ``searches.json`` beside the user data (the user's own data: never in
 the index, kept through rebuilds), written atomically under a lock on a fresh read,
@@ -49,6 +50,9 @@ class SearchesFile(BaseModel):
     saved: list[SavedSearch] = Field(default_factory=list)
     digest_at: datetime | None = Field(default=None, description="the last digest's time")
     visited_at: datetime | None = Field(default=None, description="the reader's last start")
+    triage: dict[str, str] = Field(
+        default_factory=dict, description="per list, the paper where its last triage stopped"
+    )
 
 
 def check_name(name: str) -> str:
@@ -164,6 +168,23 @@ class SavedSearches:
             return previous
 
         return self.update(change)
+
+    def triage_place(self, list_key: str) -> str | None:
+        """The paper where the last triage of ``list_key`` stopped, if it did."""
+        return self.read().triage.get(list_key)
+
+    def set_triage_place(self, list_key: str, paper_id: str | None) -> None:
+        """Remember where a triage of ``list_key`` stopped (None: it went to the end)."""
+
+        def change(data: SearchesFile) -> None:
+            if paper_id is None:
+                data.triage.pop(list_key, None)
+            else:
+                data.triage[list_key] = paper_id
+                while len(data.triage) > 50:  # the oldest lists go first
+                    data.triage.pop(next(iter(data.triage)))
+
+        self.update(change)
 
     def digest_at(self) -> datetime | None:
         """When the last digest was made, if ever."""

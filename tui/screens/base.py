@@ -92,6 +92,31 @@ class ListScreen(PaperScreen):
 
     LIST_ID: ClassVar[str]
 
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("T", "triage", "Triage", show=False, id="list.triage"),
+    ]
+
+    def triage_key(self) -> str:
+        """The name of what the list shows, for a triage to resume where it stopped."""
+        return self.LIST_ID
+
+    def action_triage(self) -> None:
+        """Walk this list one paper at a time (from where the last triage of it stopped)."""
+        plist = self.paper_list
+        if not len(plist.source):
+            self.notify("No papers to triage here.", timeout=2)
+            return
+        from .triage import TriageScreen, start_index  # screens know each other lazily
+
+        key, cursor, source = self.triage_key(), plist.cursor, plist.source
+
+        def place(library: Library) -> int:
+            return start_index(source, cursor, library.triage_place(key))
+
+        with_library(
+            self, place, done=lambda index: self.app.push_screen(TriageScreen(plist, index, key))
+        )
+
     @property
     def paper_list(self) -> PaperList:
         """The screen's list."""

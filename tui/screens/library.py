@@ -157,6 +157,9 @@ class LibraryScreen(ListScreen):
             help_ += "\n\nPress " + ", ".join(keys) + "."
         return Text(help_)
 
+    def triage_key(self) -> str:
+        return f"library:{self.sort}:{self.filter}"
+
     # -- actions -----------------------------------------------------------------------
 
     def action_reload(self) -> None:

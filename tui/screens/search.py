@@ -164,6 +164,9 @@ class SearchScreen(ListScreen):
 
     # -- actions -----------------------------------------------------------------------
 
+    def triage_key(self) -> str:
+        return f"search:{self.query_one(Input).value.strip()}:{self.sort}"
+
     def action_cycle_sort(self) -> None:
         self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
         self.run_search(self.query_one(Input).value)
