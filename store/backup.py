@@ -7,7 +7,7 @@
   known version, ids that are the hash of their titles, no dates in the future, sizes
   within bounds); a bad backup is refused in one line;
 - **restore**: the user's entries are merged field by field by the time of each change
-  (:func:`merge_entry`), never deleting a tag or a note.
+  (:func:`merge_entry`), never deleting a tag, a note or a queued paper.
 """
 
 from __future__ import annotations
@@ -196,6 +196,8 @@ def merge_entry(current: UserEntry | None, incoming: UserEntry) -> UserEntry | N
         merged.bookmarked, merged.bookmarked_at = incoming.bookmarked, incoming.bookmarked_at
     if incoming.read != current.read and newer("read"):
         merged.read, merged.read_at = incoming.read, incoming.read_at
+    if incoming.queued is not None and current.queued is None and newer("queued"):
+        merged.queued = incoming.queued  # placed after the current queue on restore
     if not set(incoming.tags) <= set(current.tags) and newer("tags"):
         merged.tags = [*current.tags, *incoming.tags]
     note = incoming.note
@@ -206,7 +208,7 @@ def merge_entry(current: UserEntry | None, incoming: UserEntry) -> UserEntry | N
         else:  # both have a note: keep both, the later one first
             first, second = (note, current.note) if newer("note") else (current.note, note)
             merged.note = f"{first}\n\n{second}"
-    for name in ("bookmarked", "tags", "note", "read"):
+    for name in ("bookmarked", "tags", "note", "read", "queued"):
         if merged.model_dump(include={name}) != current.model_dump(include={name}):
             merged.changed = {
                 **merged.changed,

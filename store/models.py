@@ -35,7 +35,7 @@ def normal_sort(sort: str) -> str:
     return "published" if sort == "date" else sort
 
 
-UserField = Literal["bookmarked", "tags", "note", "read"]
+UserField = Literal["bookmarked", "tags", "note", "read", "queued"]
 NEVER = datetime.min.replace(tzinfo=UTC)
 
 
@@ -118,6 +118,7 @@ class UserEntry(_Model):
     note: str = ""
     read: bool = False
     read_at: datetime | None = None
+    queued: int | None = Field(default=None, description="place in the reading queue")
     updated_at: datetime | None = None
     changed: dict[UserField, datetime] = Field(
         default_factory=dict, description="when each field was last changed"
@@ -136,7 +137,9 @@ class UserEntry(_Model):
 
     def is_empty(self) -> bool:
         """True when the entry records nothing worth keeping."""
-        return not (self.bookmarked or self.tags or self.note or self.read)
+        return not (self.bookmarked or self.tags or self.note or self.read) and (
+            self.queued is None
+        )
 
     def is_blank(self) -> bool:
         """True when there is nothing to keep, not even when a field was last changed

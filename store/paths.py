@@ -30,6 +30,7 @@ class LibraryPaths:
         self.userdata_file = root / "userdata.json"
         self.userdata_backup = root / "userdata.json.bak"
         self.userdata_lock = root / "userdata.json.lock"
+        self.userdata_undo = root / "userdata.undo"  # the undo journal's folder
         # Taken by every index writer (import, rebuild, repair); beside index/, so a
         # rebuild that swaps index/ for a new folder keeps holding it.
         self.index_lock = root / "index.lock"
