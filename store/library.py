@@ -347,12 +347,12 @@ class Library:
         """Take papers out of the queue; the ids left, in order."""
         return self._queue.remove(paper_ids)
 
-    def queue_move(self, paper_id: str, offset: int) -> list[str]:
-        """Move a queued paper ``offset`` places later (negative: earlier)."""
+    def queue_move(self, paper_id: str, offset: int) -> int:
+        """Move a queued paper ``offset`` places later (negative: earlier); its place."""
         return self._queue.move(paper_id, offset)
 
-    def queue_move_to(self, paper_id: str, position: int) -> list[str]:
-        """Put a queued paper at ``position`` (0 is first)."""
+    def queue_move_to(self, paper_id: str, position: int) -> int:
+        """Put a queued paper at ``position`` (0 is first); its place."""
         return self._queue.move_to(paper_id, position)
 
     def queue_next(self) -> Paper | None:

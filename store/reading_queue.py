@@ -139,8 +139,9 @@ class ReadingQueue:
         change = Change("removal from the queue", sorted(gone), len(gone))
         return self._reorder(lambda order: [p for p in order if p not in gone], change)
 
-    def move_to(self, paper_id: str, position: int) -> list[str]:
-        """Put a queued paper at ``position`` (0 is first; clamped to the queue)."""
+    def move_to(self, paper_id: str, position: int) -> int:
+        """Put a queued paper at ``position`` (0 is first; clamped to the queue); the
+        place it is at now."""
         paper_id = self.resolve(paper_id)
 
         def arrange(order: list[str]) -> list[str]:
@@ -150,10 +151,10 @@ class ReadingQueue:
             order.insert(max(0, min(position, len(order))), paper_id)
             return order
 
-        return self._reorder(arrange, Change("move in the queue", [paper_id], 1))
+        return self._reorder(arrange, Change("move in the queue", [paper_id], 1)).index(paper_id)
 
-    def move(self, paper_id: str, offset: int) -> list[str]:
-        """Move a queued paper ``offset`` places later (negative: earlier)."""
+    def move(self, paper_id: str, offset: int) -> int:
+        """Move a queued paper ``offset`` places later (negative: earlier); its place."""
         paper_id = self.resolve(paper_id)
         order = self.ids()
         if paper_id not in order:

@@ -29,6 +29,7 @@ from ..render import (
     spans_text,
 )
 from .output import err, out
+from .queue_cli import cmd_queue, cmd_undo
 
 __all__ = ["HANDLERS", "run_command"]
 
@@ -342,4 +343,6 @@ HANDLERS: dict[str, Callable[[Library, argparse.Namespace], int]] = {
     "reindex": cmd_reindex,
     "sources": cmd_sources,
     "fetch": cmd_fetch,
+    "queue": cmd_queue,
+    "undo": cmd_undo,
 }
