@@ -97,11 +97,11 @@ def cmd_queue(library: Library, args: argparse.Namespace) -> int:
         place = library.queue_move(args.id, -1 if args.action == "up" else 1)
         out.print(Text(f"moved {args.action}: now {place + 1} of {len(library.queue())}"))
     elif args.action == "next":
-        paper = library.queue_next()
-        if paper is None:
+        upcoming = library.queue_next()
+        if upcoming is None:
             err.print(Text("paperdeck: the queue has no unread paper", style="red"))
             return 1
-        out.print(paper_line(paper))
+        out.print(paper_line(upcoming))
     else:
         return _list(library, args.json)
     return 0
