@@ -114,7 +114,7 @@ class QueueScreen(ListScreen):
         with_library(
             self.app,
             lambda library: library.queue_move(paper_id, offset),
-            done=lambda place: self.library_changed(at=place),
+            done=lambda _place: self.library_changed(keep=paper_id),
             group="queue-edit",
         )
 
