@@ -94,6 +94,6 @@ def test_every_argument_has_help(capsys: pytest.CaptureFixture[str], data_dir: P
         with pytest.raises(SystemExit):
             run(capsys, data_dir, "queue", action, "--help")
         out = capsys.readouterr().out
-        assert "usage: paperdeck queue" in out
+        assert "usage: paperdeck queue" in out.lower()
         if action in ("add", "rm", "up", "down"):
             assert "arXiv id" in out

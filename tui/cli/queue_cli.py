@@ -37,7 +37,10 @@ def add_commands(
         ),
     )
     common(queue)
-    actions = queue.add_subparsers(dest="action", metavar="ACTION", required=True)
+    # prog given: argparse would format a usage line (and load Rich) to work it out
+    actions = queue.add_subparsers(
+        dest="action", metavar="ACTION", required=True, prog="paperdeck queue"
+    )
 
     def add(name: str, summary: str, description: str) -> argparse.ArgumentParser:
         parser: argparse.ArgumentParser = actions.add_parser(
