@@ -135,3 +135,31 @@ async def test_help_lists_the_queue_and_undo_keys(data_dir: Path) -> None:
         await wait_for(pilot, lambda: isinstance(app.screen, QueueScreen))
         ids = {entry[3] for entry in app.help_entries()}
         assert {"queue.move_up", "queue.move_down", "queue.remove", "queue.next"} <= ids
+
+
+async def test_a_missing_paper_is_shown_and_not_opened(data_dir: Path) -> None:
+    with Library.open(data_dir) as library:
+        ids = [p.id for p in library.all_papers()]
+        library.queue_add(ids)
+        weekly = next(s for s in library.stored_sources() if s.name == "weekly.txt")
+        library.remove_source(weekly.hash)
+        missing = [q.id for q in library.queue() if q.missing]
+    assert missing
+    app = make_app(data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4")
+        await wait_for(pilot, _queue_shows(app, ids))
+        screen = app.screen
+        assert isinstance(screen, QueueScreen)
+        status = str(screen.query_one("#queue-status").render())
+        assert f"{len(missing)} missing from the library" in status
+        screen.paper_list.cursor = ids.index(missing[0])
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: _told(app, "no longer in the library"))
+        await pilot.pause(0.2)
+        assert app.screen is screen
+        screen.paper_list.cursor = next(i for i, pid in enumerate(ids) if pid not in missing)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen)  # one detail screen, not two

@@ -146,8 +146,8 @@ class QueueScreen(ListScreen):
         with_library(self, lambda library: library.queue_next(), done=opened, group="queue-next")
 
     def on_paper_list_selected(self, event: PaperList.Selected) -> None:
+        # Textual runs ListScreen's handler after this one unless the default is prevented.
         if event.paper_list is self.paper_list and event.paper.id in self.missing:
             event.stop()
+            event.prevent_default()
             self.notify("This paper is no longer in the library.", severity="warning")
-            return
-        super().on_paper_list_selected(event)
