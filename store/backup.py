@@ -22,7 +22,7 @@ from typing import Any, TextIO
 from pydantic import ValidationError
 
 from .errors import BackupError
-from .models import Paper, UserEntry, UserField
+from .models import NEVER, Paper, UserEntry, UserField
 from .records import Observation, paper_id
 
 __all__ = [
@@ -153,7 +153,8 @@ def _entry(key: str, raw: Any, now: datetime) -> UserEntry:
         raise BackupError(
             f"the backup's entry for {key} is malformed ({_first_line(exc)})"
         ) from None
-    times = [entry.bookmarked_at, entry.read_at, entry.updated_at, *entry.changed.values()]
+    times = [entry.bookmarked_at, entry.read_at, entry.updated_at, entry.queued_at]
+    times += entry.changed.values()
     for when in times:
         if when is not None and _aware(when) > now + _CLOCK_SKEW:
             raise BackupError(f"the backup's entry for {key} was changed in the future ({when})")
@@ -196,8 +197,10 @@ def merge_entry(current: UserEntry | None, incoming: UserEntry) -> UserEntry | N
         merged.bookmarked, merged.bookmarked_at = incoming.bookmarked, incoming.bookmarked_at
     if incoming.read != current.read and newer("read"):
         merged.read, merged.read_at = incoming.read, incoming.read_at
-    if incoming.queued is not None and current.queued is None and newer("queued"):
-        merged.queued = incoming.queued  # placed after the current queue on restore
+    queued_later = _aware(incoming.queued_at or NEVER) > _aware(current.queued_at or NEVER)
+    if incoming.queued is not None and current.queued is None and queued_later:
+        # placed after the current queue on restore
+        merged.queued, merged.queued_at = incoming.queued, incoming.queued_at
     if not set(incoming.tags) <= set(current.tags) and newer("tags"):
         merged.tags = [*current.tags, *incoming.tags]
     note = incoming.note
@@ -208,7 +211,7 @@ def merge_entry(current: UserEntry | None, incoming: UserEntry) -> UserEntry | N
         else:  # both have a note: keep both, the later one first
             first, second = (note, current.note) if newer("note") else (current.note, note)
             merged.note = f"{first}\n\n{second}"
-    for name in ("bookmarked", "tags", "note", "read", "queued"):
+    for name in ("bookmarked", "tags", "note", "read"):
         if merged.model_dump(include={name}) != current.model_dump(include={name}):
             merged.changed = {
                 **merged.changed,

@@ -35,7 +35,7 @@ def normal_sort(sort: str) -> str:
     return "published" if sort == "date" else sort
 
 
-UserField = Literal["bookmarked", "tags", "note", "read", "queued"]
+UserField = Literal["bookmarked", "tags", "note", "read"]
 NEVER = datetime.min.replace(tzinfo=UTC)
 
 
@@ -119,6 +119,8 @@ class UserEntry(_Model):
     read: bool = False
     read_at: datetime | None = None
     queued: int | None = Field(default=None, description="place in the reading queue")
+    # Not in ``changed``, whose keys an older paperdeck checks: it ignores this field.
+    queued_at: datetime | None = Field(default=None, description="when the place last changed")
     updated_at: datetime | None = None
     changed: dict[UserField, datetime] = Field(
         default_factory=dict, description="when each field was last changed"
@@ -144,7 +146,7 @@ class UserEntry(_Model):
     def is_blank(self) -> bool:
         """True when there is nothing to keep, not even when a field was last changed
         (an un-bookmark is remembered, so an older backup cannot undo it)."""
-        return self.is_empty() and not self.changed
+        return self.is_empty() and not self.changed and self.queued_at is None
 
     def changed_at(self, name: UserField) -> datetime:
         """When ``name`` was last changed. Entries written before paperdeck recorded

@@ -46,7 +46,7 @@ def _place(entries: dict[str, UserEntry], order: Sequence[str], now: datetime) -
         entry = entries.setdefault(pid, UserEntry())
         if entry.queued != number:
             entry.queued = number
-            entry.touch("queued", now)
+            entry.queued_at = entry.updated_at = now
 
 
 def append_restored(
@@ -93,7 +93,7 @@ class ReadingQueue:
             order = list(dict.fromkeys(arrange(list(before))))
             for pid in set(before) - set(order):
                 entries[pid].queued = None
-                entries[pid].touch("queued", now)
+                entries[pid].queued_at = entries[pid].updated_at = now
             _place(entries, order, now)
             return order
 

@@ -174,3 +174,15 @@ def test_a_restore_appends_the_backups_queue_without_duplicates(
         other.close()
     loaded.import_pages([backup])  # removed here after the backup: they stay removed
     assert _queued(loaded) == [d, b]
+
+
+def test_an_older_paperdeck_can_still_read_the_file(loaded: Library) -> None:
+    """Older versions check the keys of ``changed``; the queue keeps out of it (and
+    older versions ignore the fields they do not know)."""
+    a, b, *_ = _ids(loaded)
+    loaded.queue_add([a, b])
+    loaded.queue_remove([a])
+    document = json.loads(loaded.paths.userdata_file.read_text())
+    for entry in document["entries"].values():
+        assert set(entry.get("changed", {})) <= {"bookmarked", "tags", "note", "read"}
+    assert document["entries"][a]["queued_at"]  # a removal is remembered, like unbookmark
