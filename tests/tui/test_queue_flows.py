@@ -7,7 +7,9 @@ from pathlib import Path
 
 from store import Library
 from tests.tui.test_app import SIZE, data_dir, library_list, loaded, make_app, showing, wait_for
+from tests.tui.test_bindings import _unresolved
 from tui.app import PaperdeckApp
+from tui.config import Config
 from tui.screens.detail import DetailScreen
 from tui.screens.library import LibraryScreen
 from tui.screens.queue import QueueScreen
@@ -163,3 +165,19 @@ async def test_a_missing_paper_is_shown_and_not_opened(data_dir: Path) -> None:
         await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen))
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is screen)  # one detail screen, not two
+
+
+async def test_queue_keys_can_be_remapped_and_all_resolve(data_dir: Path) -> None:
+    keymap = {"queue.move_down": "ctrl+j", "paper.queue": "Q", "app.queue": "5"}
+    app = make_app(data_dir, config=Config(keymap=keymap))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, loaded(app, 6))
+        plist = library_list(app)
+        p0, p1 = (plist.paper_at(i).id for i in range(2))  # type: ignore[union-attr]
+        await pilot.press("Q", "j", "Q")
+        await wait_for(pilot, lambda: _store_queue(data_dir) == [p0, p1])
+        await pilot.press("5")
+        await wait_for(pilot, _queue_shows(app, [p0, p1]))
+        assert _unresolved(app) == []
+        await pilot.press("ctrl+j")
+        await wait_for(pilot, _queue_shows(app, [p1, p0]))
