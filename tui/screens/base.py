@@ -15,7 +15,7 @@ from ..messages import OpenPaper, PaperChanged, ScreenClosed, ScreenOpened
 from ..widgets.paper_list import PaperList
 from ..workers import with_library
 
-__all__ = ["ListScreen", "PaperScreen"]
+__all__ = ["ListScreen", "PaperScreen", "ShownListScreen"]
 
 
 class PaperScreen(Screen[None]):
@@ -128,3 +128,16 @@ class ListScreen(PaperScreen):
         if event.paper_list is self.paper_list:
             event.stop()
             self.post_message(OpenPaper(event.paper, self.paper_list))
+
+
+class ShownListScreen(ListScreen):
+    """A list screen that loads once the library is open and again whenever it is shown
+    (bookmarks, the queue: what they list changes on other screens)."""
+
+    def on_mount(self) -> None:
+        self.paper_list.focus()
+        if self.host.library is not None:
+            self.library_changed()
+
+    def on_screen_resume(self) -> None:
+        self.library_changed()

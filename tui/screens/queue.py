@@ -19,7 +19,7 @@ from ..render import plural
 from ..widgets.paper_list import PaperList
 from ..widgets.sources import Row, StaticSource
 from ..workers import with_library
-from .base import ListScreen
+from .base import ShownListScreen
 
 __all__ = ["QueueScreen"]
 
@@ -40,7 +40,7 @@ def _row(place: QueuedPaper) -> Row:
     return Row(missing, detail="missing")
 
 
-class QueueScreen(ListScreen):
+class QueueScreen(ShownListScreen):
     """The queue in reading order: ``J``/``K`` move a paper, ``x`` removes it, ``n``
     opens the first unread one."""
 
@@ -61,14 +61,6 @@ class QueueScreen(ListScreen):
         yield Static("", id="queue-status", markup=False)
         yield PaperList(id="queue-list")
         yield Footer()
-
-    def on_mount(self) -> None:
-        self.paper_list.focus()
-        if self.host.library is not None:
-            self.library_changed()
-
-    def on_screen_resume(self) -> None:
-        self.library_changed()
 
     def library_changed(self, keep: str | None = None, at: int | None = None) -> None:
         """Read the queue again (in a worker), the cursor on ``keep`` or at ``at``."""
