@@ -181,3 +181,23 @@ async def test_queue_keys_can_be_remapped_and_all_resolve(data_dir: Path) -> Non
         assert _unresolved(app) == []
         await pilot.press("ctrl+j")
         await wait_for(pilot, _queue_shows(app, [p1, p0]))
+
+
+async def test_ctrl_z_in_a_dialog_undoes_nothing(data_dir: Path) -> None:
+    from tests.tui.test_user_data_flows import _on_bookmarks
+    from tui.widgets.dialogs import TextDialog
+
+    app = make_app(data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await _on_bookmarks(app, pilot, data_dir)
+        before = (data_dir / "userdata.json").read_bytes()
+        await pilot.press("t")
+        await wait_for(pilot, lambda: isinstance(app.screen, TextDialog))
+        await pilot.press("ctrl+z")
+        await pilot.pause(0.3)
+        assert (data_dir / "userdata.json").read_bytes() == before
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, TextDialog))
+        await pilot.press("ctrl+z")  # on the bookmarks screen it undoes the bookmark, the
+        # first change: the file goes as it came
+        await wait_for(pilot, lambda: not (data_dir / "userdata.json").exists())
