@@ -365,10 +365,7 @@ class PaperdeckApp(App[None]):
                 self.pop_screen()
 
     def action_undo(self) -> None:
-        """Undo the last change to the user's data; every screen redraws. Not while a
-        dialog is up (its text box may be what the user meant to undo in)."""
-        if not isinstance(self.screen, PaperScreen):
-            return
+        """Undo the last change to the user's data; every screen redraws."""
         shown = (p.id for s in self.live_screens if (p := s.current_paper()) is not None)
         undo_last_change(self, shown, self._tell_changed, self.broadcast_library)
 

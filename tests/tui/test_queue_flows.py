@@ -183,8 +183,9 @@ async def test_queue_keys_can_be_remapped_and_all_resolve(data_dir: Path) -> Non
         await wait_for(pilot, _queue_shows(app, [p1, p0]))
 
 
-async def test_ctrl_z_in_a_dialog_undoes_nothing(data_dir: Path) -> None:
+async def test_ctrl_z_over_a_dialog_or_the_help_undoes_nothing(data_dir: Path) -> None:
     from tests.tui.test_user_data_flows import _on_bookmarks
+    from tui.screens.help import HelpScreen
     from tui.widgets.dialogs import TextDialog
 
     app = make_app(data_dir)
@@ -198,6 +199,13 @@ async def test_ctrl_z_in_a_dialog_undoes_nothing(data_dir: Path) -> None:
         assert (data_dir / "userdata.json").read_bytes() == before
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, TextDialog))
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await pilot.press("ctrl+z")
+        await pilot.pause(0.3)
+        assert (data_dir / "userdata.json").read_bytes() == before
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, HelpScreen))
         await pilot.press("ctrl+z")  # on the bookmarks screen it undoes the bookmark, the
-        # first change: the file goes as it came
+        # first change: the file goes as it came (dialogs and the help block app keys)
         await wait_for(pilot, lambda: not (data_dir / "userdata.json").exists())
