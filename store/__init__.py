@@ -21,6 +21,7 @@ if TYPE_CHECKING:
         NotFoundError,
         PageError,
         StoreError,
+        UndoError,
         UnwritableError,
     )
     from .export import export_papers, write_export
@@ -49,6 +50,7 @@ _WHERE = {
     "NotFoundError": "errors",
     "PageError": "errors",
     "StoreError": "errors",
+    "UndoError": "errors",
     "UnwritableError": "errors",
     "export_papers": "export",
     "write_export": "export",
@@ -92,6 +94,7 @@ __all__ = [
     "Sighting",
     "SortKey",
     "StoreError",
+    "UndoError",
     "UnwritableError",
     "UserEntry",
     "default_data_dir",

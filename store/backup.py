@@ -7,7 +7,7 @@
   known version, ids that are the hash of their titles, no dates in the future, sizes
   within bounds); a bad backup is refused in one line;
 - **restore**: the user's entries are merged field by field by the time of each change
-  (:func:`merge_entry`), never deleting a tag or a note.
+  (:func:`merge_entry`), never deleting a tag, a note or a queued paper.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import Any, TextIO
 from pydantic import ValidationError
 
 from .errors import BackupError
-from .models import Paper, UserEntry, UserField
+from .models import NEVER, Paper, UserEntry, UserField
 from .records import Observation, paper_id
 
 __all__ = [
@@ -153,7 +153,8 @@ def _entry(key: str, raw: Any, now: datetime) -> UserEntry:
         raise BackupError(
             f"the backup's entry for {key} is malformed ({_first_line(exc)})"
         ) from None
-    times = [entry.bookmarked_at, entry.read_at, entry.updated_at, *entry.changed.values()]
+    times = [entry.bookmarked_at, entry.read_at, entry.updated_at, entry.queued_at]
+    times += entry.changed.values()
     for when in times:
         if when is not None and _aware(when) > now + _CLOCK_SKEW:
             raise BackupError(f"the backup's entry for {key} was changed in the future ({when})")
@@ -196,6 +197,10 @@ def merge_entry(current: UserEntry | None, incoming: UserEntry) -> UserEntry | N
         merged.bookmarked, merged.bookmarked_at = incoming.bookmarked, incoming.bookmarked_at
     if incoming.read != current.read and newer("read"):
         merged.read, merged.read_at = incoming.read, incoming.read_at
+    queued_later = _aware(incoming.queued_at or NEVER) > _aware(current.queued_at or NEVER)
+    if incoming.queued is not None and current.queued is None and queued_later:
+        # placed after the current queue on restore
+        merged.queued, merged.queued_at = incoming.queued, incoming.queued_at
     if not set(incoming.tags) <= set(current.tags) and newer("tags"):
         merged.tags = [*current.tags, *incoming.tags]
     note = incoming.note

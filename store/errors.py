@@ -10,6 +10,7 @@ __all__ = [
     "NotFoundError",
     "PageError",
     "StoreError",
+    "UndoError",
     "UnwritableError",
 ]
 
@@ -48,3 +49,8 @@ class ConflictError(StoreError):
     def __init__(self, message: str, current: str) -> None:
         super().__init__(message)
         self.current = current
+
+
+class UndoError(StoreError):
+    """Nothing to undo, or the user-data file changed in a way the undo journal does not
+    know (undoing then could lose data, so it is refused)."""

@@ -29,6 +29,7 @@ from .models import FileProblem, ImportReport, Paper, UserEntry
 from .page_years import year_from_library
 from .pages import FILE_TIME
 from .progress import Progress
+from .reading_queue import append_restored, queued_ids
 from .records import Observation, merge, paper_from_stored, resolve_id, to_document
 from .sources import ParsedSource, parse_source, parse_stored
 from .sourcestore import SourceKind, SourceStore, content_hash, display_name
@@ -334,6 +335,7 @@ class Importer:
 
         def apply(entries: dict[str, UserEntry]) -> None:
             now = datetime.now(UTC)
+            queued_before = queued_ids(entries)
             for pid, entry in incoming.items():
                 if pid not in known and pid not in indexed and pid not in entries:
                     summary.skipped_unknown += 1
@@ -347,6 +349,7 @@ class Importer:
                 merged.updated_at = merged.updated_at or now
                 entries[pid] = merged
                 summary.changed += 1
+            append_restored(entries, queued_before, incoming)
 
         self.userdata.update(apply)
         return summary

@@ -8,7 +8,8 @@
 - :mod:`store.importer` imports files (parse with no lock, commit all or nothing);
 - :mod:`store.rebuild` rebuilds the index from the stored sources;
 - :mod:`store.search` is the search policy; :mod:`store.engine` runs queries;
-- :mod:`store.user_edits` changes the user's data; :mod:`store.backup` and
+- :mod:`store.user_edits` changes the user's data; :mod:`store.reading_queue` orders
+  what to read; :mod:`store.undo_journal` undoes the last changes; :mod:`store.backup` and
   :mod:`store.export` write it out.
 
 Damage policy: a read that fails with an error that means damage (:mod:`store.damage`)
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import TextIO
 
 from . import paper_reads, source_admin
+from .change_summary import describe
 from .digest import Digest, SavedStatus, make_digest, saved_status
 from .engine import Engine
 from .export import export_papers, write_export, write_papers
@@ -38,6 +40,7 @@ from .paper_reads import ListSort, check_id
 from .paths import LibraryPaths, default_data_dir
 from .progress import Progress
 from .query import QueryBuilder
+from .reading_queue import QueuedPaper, ReadingQueue
 from .rebuild import rebuild_index
 from .repair import IndexGuard
 from .saved_searches import SavedSearch, SavedSearches
@@ -70,6 +73,7 @@ class Library:
         self._policy = SearchPolicy(QueryBuilder(self._index.schema), self._engine)
         self._importer = Importer(self._index, self.sources, self.userdata)
         self._edits = UserEdits(self.userdata)
+        self._queue = ReadingQueue(self.userdata, self.get, self._indexed)
 
     # -- opening -----------------------------------------------------------------------
 
@@ -338,6 +342,41 @@ class Library:
         )
         found = self._guard.read(lambda s: paper_reads.by_ids(s, (pid for _, pid in chosen)))
         return [p.with_user(entries[p.id]) for p in found]
+
+    def _indexed(self, ids: list[str]) -> list[Paper]:
+        return self._guard.read(lambda s: paper_reads.by_ids(s, ids)) if ids else []
+
+    def queue(self) -> list[QueuedPaper]:
+        """The reading queue in order (a paper the index lost is there, as missing)."""
+        return self._queue.papers()
+
+    def queue_add(self, paper_ids: Sequence[str], *, front: bool = False) -> list[Paper]:
+        """Queue papers at the end (or the front); a queued paper is queued once."""
+        return self._queue.add(paper_ids, front=front)
+
+    def queue_remove(self, paper_ids: Sequence[str]) -> list[str]:
+        """Take papers out of the queue; the ids left, in order."""
+        return self._queue.remove(paper_ids)
+
+    def queue_move(self, paper_id: str, offset: int) -> int:
+        """Move a queued paper ``offset`` places later (negative: earlier); its place."""
+        return self._queue.move(paper_id, offset)
+
+    def queue_move_to(self, paper_id: str, position: int) -> int:
+        """Put a queued paper at ``position`` (0 is first); its place."""
+        return self._queue.move_to(paper_id, position)
+
+    def queue_next(self) -> Paper | None:
+        """The first paper in the queue not marked read, if any."""
+        return self._queue.next_unread()
+
+    def undo(self) -> str:
+        """Undo the last change to the user's data (byte for byte); what it was."""
+        return describe(self.userdata.undo(), self._title_of)
+
+    def _title_of(self, paper_id: str) -> str | None:
+        found = self._indexed([paper_id])
+        return found[0].title if found else None
 
     def tags(self) -> dict[str, int]:
         """Every tag in use, with how many papers carry it."""

@@ -119,6 +119,9 @@ class UserEntry(_Model):
     note: str = ""
     read: bool = False
     read_at: datetime | None = None
+    queued: int | None = Field(default=None, description="place in the reading queue")
+    # Not in ``changed``, whose keys an older paperdeck checks: it ignores this field.
+    queued_at: datetime | None = Field(default=None, description="when the place last changed")
     updated_at: datetime | None = None
     changed: dict[UserField, datetime] = Field(
         default_factory=dict, description="when each field was last changed"
@@ -137,12 +140,14 @@ class UserEntry(_Model):
 
     def is_empty(self) -> bool:
         """True when the entry records nothing worth keeping."""
-        return not (self.bookmarked or self.tags or self.note or self.read)
+        return not (self.bookmarked or self.tags or self.note or self.read) and (
+            self.queued is None
+        )
 
     def is_blank(self) -> bool:
         """True when there is nothing to keep, not even when a field was last changed
         (an un-bookmark is remembered, so an older backup cannot undo it)."""
-        return self.is_empty() and not self.changed
+        return self.is_empty() and not self.changed and self.queued_at is None
 
     def changed_at(self, name: UserField) -> datetime:
         """When ``name`` was last changed. Entries written before paperdeck recorded

@@ -30,6 +30,7 @@ class LibraryPaths:
         self.userdata_file = root / "userdata.json"
         self.userdata_backup = root / "userdata.json.bak"
         self.userdata_lock = root / "userdata.json.lock"  # also taken for searches.json
+        self.userdata_undo = root / "userdata.undo"  # the undo journal's folder
         self.searches_file = root / "searches.json"  # saved searches, the digest's time
         # Taken by every index writer (import, rebuild, repair); beside index/, so a
         # rebuild that swaps index/ for a new folder keeps holding it.

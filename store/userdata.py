@@ -23,9 +23,11 @@ from filelock import FileLock, Timeout
 from pydantic import ValidationError
 
 from .atomic import atomic_write_bytes, describe_os_error
-from .errors import LibraryBusyError, UnwritableError
+from .change_summary import Change, summarise
+from .errors import LibraryBusyError, UndoError, UnwritableError
 from .models import UserEntry
 from .paths import LibraryPaths
+from .undo_journal import UndoJournal, digest
 
 __all__ = ["USERDATA_FORMAT", "UserData", "dump_entries", "parse_entries"]
 
@@ -71,6 +73,7 @@ class UserData:
         self._revision = 0
         self._stamp: tuple[int, int] | None = None
         self.notices: list[str] = []
+        self.journal = UndoJournal(paths.userdata_undo)
 
     @property
     def revision(self) -> int:
@@ -96,9 +99,12 @@ class UserData:
         if self._current_stamp() != self._stamp:
             self._load()
 
-    def update(self, change: Callable[[dict[str, UserEntry]], T]) -> T:
+    def update(
+        self, change: Callable[[dict[str, UserEntry]], T], *, summary: Change | None = None
+    ) -> T:
         """Apply ``change`` to a fresh copy of the entries under the lock, then save
-        atomically (unless nothing changed)."""
+        atomically (unless nothing changed), remembering the previous bytes for undo.
+        ``summary`` says what the change did (else it is worked out from the entries)."""
         with self._lock():
             self._load_locked()
             entries = {key: entry.model_copy(deep=True) for key, entry in self._entries.items()}
@@ -106,14 +112,42 @@ class UserData:
             kept = {key: e for key, e in entries.items() if not e.is_blank()}
             if kept == self._entries:
                 return result  # nothing changed: the file is not rewritten
-            revision = self._revision + 1
+            revision = max(self._revision, self.journal.floor()) + 1
             data = dump_entries(entries, revision)
-            self._backup_current()
+            before = self._current_bytes()
+            self._backup_current(before)
             atomic_write_bytes(self._paths.userdata_file, data)
+            with contextlib.suppress(UnwritableError):  # a change never fails for its undo
+                self.journal.record(
+                    before, data, revision, summary or summarise(self._entries, kept)
+                )
             self._entries = kept
             self._revision = revision
             self._stamp = self._current_stamp()
             return result
+
+    def undo(self) -> Change:
+        """Put back the user-data file as it was before the last change, byte for byte;
+        what that change was. Refused (:class:`~store.errors.UndoError`) when there is
+        nothing to undo or the file no longer holds what the last change wrote."""
+        with self._lock():
+            record = self.journal.newest()
+            if record is None:
+                raise UndoError("nothing to undo")
+            current = self._current_bytes()
+            if digest(current) != record.after:
+                raise UndoError(
+                    f"{self._paths.userdata_file.name} was changed by something the undo "
+                    "journal does not know (another program, or a repair); nothing was undone"
+                )
+            self._backup_current(current)
+            if record.before is None:
+                self._paths.userdata_file.unlink(missing_ok=True)
+            else:
+                atomic_write_bytes(self._paths.userdata_file, record.before)
+            self.journal.drop(record)
+            self._load_locked()
+            return record.change
 
     # -- internals ---------------------------------------------------------------------
 
@@ -200,13 +234,20 @@ class UserData:
         self._entries, self._revision = entries, revision
         self._stamp = self._current_stamp()
 
-    def _backup_current(self) -> None:
-        path = self._paths.userdata_file
-        if self._stamp is None:
+    def _current_bytes(self) -> bytes | None:
+        try:
+            return self._paths.userdata_file.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise UnwritableError(describe_os_error(exc, self._paths.userdata_file)) from None
+
+    def _backup_current(self, current: bytes | None) -> None:
+        if current is None:
             return
         # A missing backup must not stop the user's change.
         with contextlib.suppress(OSError, UnwritableError):
-            atomic_write_bytes(self._paths.userdata_backup, path.read_bytes())
+            atomic_write_bytes(self._paths.userdata_backup, current)
 
 
 def _first_line(exc: Exception) -> str:

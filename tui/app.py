@@ -1,4 +1,5 @@
-"""The paperdeck reader: library, search and bookmarks, keyboard first, over the store."""
+"""The paperdeck reader: library, search, bookmarks and the reading queue, keyboard
+first, over the store."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.timer import Timer
 from textual.widgets import Input
 
-from store import ImportReport, Library, Listing, StoreError
+from store import ImportReport, Library, Listing, Paper, StoreError
 
 from .config import Config, config_path, load_config, save_theme
 from .host import LibraryHost
@@ -37,7 +38,9 @@ from .screens.bookmarks import BookmarksScreen
 from .screens.detail import DetailScreen
 from .screens.help import HelpEntry, HelpScreen
 from .screens.library import LibraryScreen
+from .screens.queue import QueueScreen
 from .screens.search import SearchScreen
+from .undo import undo_last_change
 from .widgets.dialogs import DIALOGS
 from .widgets.paper_list import PaperList
 from .workers import in_thread, one_line, tell_store_error, with_library
@@ -45,6 +48,7 @@ from .workers import in_thread, one_line, tell_store_error, with_library
 __all__ = ["PaperdeckApp"]
 
 PASTE_MIN_CHARS = 80
+UNDO_HELP = "Undo the last change to bookmarks, tags, notes, read state or the queue"
 VERSION_CHECK_S = 2.0  # how often the app looks whether another paperdeck changed the index
 
 
@@ -71,11 +75,14 @@ class PaperdeckApp(App[None]):
         "library": LibraryScreen,
         "search": SearchScreen,
         "bookmarks": BookmarksScreen,
+        "queue": QueueScreen,
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "section('library')", "Library", show=False, id="app.library"),
         Binding("slash,2", "section('search')", "Search", id="app.search"),
         Binding("3", "section('bookmarks')", "Bookmarks", id="app.bookmarks"),
+        Binding("4", "section('queue')", "Queue", show=False, id="app.queue"),
+        Binding("ctrl+z", "undo", "Undo", show=False, tooltip=UNDO_HELP, id="app.undo"),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("F", "fetch", "Fetch today", show=False, id="app.fetch"),
@@ -315,8 +322,7 @@ class PaperdeckApp(App[None]):
 
     def on_paper_changed(self, message: PaperChanged) -> None:
         """Tell every screen a paper's user fields changed."""
-        for screen in list(self.live_screens):
-            screen.paper_changed(message.paper)
+        self._tell_changed(message.paper)
 
     def on_fetch_papers(self, message: FetchPapers) -> None:
         self.action_fetch()
@@ -389,6 +395,15 @@ class PaperdeckApp(App[None]):
         else:
             while len(self.screen_stack) > 1 and isinstance(self.screen, DetailScreen):
                 self.pop_screen()
+
+    def action_undo(self) -> None:
+        """Undo the last change to the user's data; every screen redraws."""
+        shown = (p.id for s in self.live_screens if (p := s.current_paper()) is not None)
+        undo_last_change(self, shown, self._tell_changed, self.broadcast_library)
+
+    def _tell_changed(self, paper: Paper) -> None:
+        for screen in list(self.live_screens):
+            screen.paper_changed(paper)
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
@@ -489,6 +504,7 @@ def _known_bindings() -> dict[str, str]:
         LibraryScreen,
         SearchScreen,
         BookmarksScreen,
+        QueueScreen,
         DetailScreen,
         HelpScreen,
         PaperList,

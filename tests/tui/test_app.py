@@ -384,6 +384,8 @@ async def test_hostile_titles_render_literally_everywhere(tmp_path: Path) -> Non
     app = make_app(tmp_path / "lib", import_paths=[page])
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, loaded(app, 3))
+        # the list draws once it is laid out (under load, a moment after it loads)
+        await wait_for(pilot, lambda: library_list(app).scrollable_content_region.width > 0)
         rows = [library_list(app).paper_at(i) for i in range(3)]
         shown = "\n".join(
             "".join(seg.text for seg in library_list(app).render_line(i)) for i in range(3)

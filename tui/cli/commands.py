@@ -28,6 +28,7 @@ from ..render import (
     spans_text,
 )
 from .output import dump_json, err, out
+from .queue_cli import cmd_queue, cmd_undo
 from .saved_cli import cmd_digest, cmd_saved
 
 __all__ = ["HANDLERS", "run_command"]
@@ -338,4 +339,6 @@ HANDLERS: dict[str, Callable[[Library, argparse.Namespace], int]] = {
     "fetch": cmd_fetch,
     "saved": cmd_saved,
     "digest": cmd_digest,
+    "queue": cmd_queue,
+    "undo": cmd_undo,
 }

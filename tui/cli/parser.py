@@ -18,7 +18,11 @@ from typing import Any
 
 from store.paths import DATA_DIR_ENV
 
-from .subcommands import COMMANDS, DIRECTORY, FILE, YEAR_HELP, add_subcommands
+from . import queue_cli
+from .subcommands import COMMANDS as CORE_COMMANDS
+from .subcommands import DIRECTORY, FILE, YEAR_HELP, add_subcommands
+
+COMMANDS = (*CORE_COMMANDS, *queue_cli.NAMES)
 
 __all__ = [
     "COMMANDS",
@@ -233,6 +237,7 @@ def build_parser() -> argparse.ArgumentParser:
     # prog given: argparse would format a usage line (and load Rich) to work it out
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", prog="paperdeck")
     add_subcommands(sub, _common, HelpFormatter)
+    queue_cli.add_commands(sub, _common, HelpFormatter)
     return parser
 
 

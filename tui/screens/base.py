@@ -15,11 +15,12 @@ from ..messages import OpenPaper, PaperChanged, ScreenClosed, ScreenOpened
 from ..widgets.paper_list import PaperList
 from ..workers import with_library
 
-__all__ = ["ListScreen", "PaperScreen"]
+__all__ = ["ListScreen", "PaperScreen", "ShownListScreen"]
 
 
 class PaperScreen(Screen[None]):
-    """A screen with a current paper: ``b`` bookmark, ``r`` read, ``o`` open, ``c`` copy.
+    """A screen with a current paper: ``b`` bookmark, ``r`` read, ``o`` open, ``c`` copy,
+    ``a`` add to the reading queue.
 
     It reads the library through :attr:`host` and tells the app what it changed with
     :mod:`tui.messages`; the app calls :meth:`paper_changed` and :meth:`library_changed`
@@ -31,6 +32,7 @@ class PaperScreen(Screen[None]):
         Binding("r", "toggle_read", "Read", show=False, id="paper.read"),
         Binding("o", "open_link", "Open link", show=False, id="paper.open"),
         Binding("c", "copy", "Copy", show=False, id="paper.copy"),
+        Binding("a", "queue", "Add to queue", show=False, id="paper.queue"),
     ]
 
     @property
@@ -70,6 +72,20 @@ class PaperScreen(Screen[None]):
         if paper := self.current_paper():
             paper_id, read = paper.id, not paper.read
             self._write(lambda library: library.set_read(paper_id, read))
+
+    def action_queue(self) -> None:
+        """Add the current paper to the end of the reading queue, and say so."""
+        if paper := self.current_paper():
+            paper_id, title = paper.id, paper.title
+
+            def queue(library: Library) -> int:
+                library.queue_add([paper_id])
+                return len(library.queue())
+
+            def queued(count: int) -> None:
+                self.notify(f"Queued ({count} in the queue): {title}", markup=False, timeout=3)
+
+            with_library(self.app, queue, done=queued, group="paper-queue")
 
     def _write(self, change: Callable[[Library], Paper]) -> None:
         # The app's worker: the change is told even if this screen closes meanwhile.
@@ -137,3 +153,16 @@ class ListScreen(PaperScreen):
         if event.paper_list is self.paper_list:
             event.stop()
             self.post_message(OpenPaper(event.paper, self.paper_list))
+
+
+class ShownListScreen(ListScreen):
+    """A list screen that loads once the library is open and again whenever it is shown
+    (bookmarks, the queue: what they list changes on other screens)."""
+
+    def on_mount(self) -> None:
+        self.paper_list.focus()
+        if self.host.library is not None:
+            self.library_changed()
+
+    def on_screen_resume(self) -> None:
+        self.library_changed()

@@ -27,12 +27,12 @@ from ..widgets.dialogs import (
 from ..widgets.paper_list import PaperList
 from ..widgets.sources import Row, StaticSource
 from ..workers import tell_store_error, with_library
-from .base import ListScreen
+from .base import ShownListScreen
 
 __all__ = ["BookmarksScreen"]
 
 
-class BookmarksScreen(ListScreen):
+class BookmarksScreen(ShownListScreen):
     """``t`` tags, ``n`` note, ``f`` next tag filter, ``e`` export."""
 
     LIST_ID = "bookmarks-list"
@@ -56,14 +56,6 @@ class BookmarksScreen(ListScreen):
         yield PaperList(id="bookmarks-list")
         yield Static("", id="bookmarks-preview", markup=False)
         yield Footer()
-
-    def on_mount(self) -> None:
-        self.paper_list.focus()
-        if self.host.library is not None:
-            self.library_changed()
-
-    def on_screen_resume(self) -> None:
-        self.library_changed()
 
     # -- loading -----------------------------------------------------------------------
 
