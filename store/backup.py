@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, TextIO
@@ -24,6 +24,7 @@ from pydantic import ValidationError
 from .errors import BackupError
 from .models import NEVER, Paper, UserEntry, UserField
 from .records import Observation, paper_id
+from .saved_searches import SavedSearch
 
 __all__ = [
     "BACKUP_FORMAT",
@@ -52,8 +53,14 @@ def looks_like_backup(data: bytes) -> bool:
     return head.startswith(b"{") and BACKUP_FORMAT.encode() in data[:4096]
 
 
-def write_backup(papers: Iterable[Paper], entries: Mapping[str, UserEntry], out: TextIO) -> int:
-    """Write a backup of ``papers`` and the user's entries for them; returns the count."""
+def write_backup(
+    papers: Iterable[Paper],
+    entries: Mapping[str, UserEntry],
+    out: TextIO,
+    saved: Sequence[SavedSearch] = (),
+) -> int:
+    """Write a backup of ``papers``, the user's entries for them and their saved
+    searches; returns the count."""
     header = {
         "format": BACKUP_FORMAT,
         "version": BACKUP_VERSION,
@@ -74,7 +81,8 @@ def write_backup(papers: Iterable[Paper], entries: Mapping[str, UserEntry], out:
         value = json.dumps(entry.model_dump(mode="json", exclude_defaults=True))
         out.write(("" if first else ",") + json.dumps(pid) + ": " + value + "\n")
         first = False
-    out.write("}}\n")
+    searches = [s.model_dump(mode="json") for s in saved]
+    out.write('},\n"saved_searches": ' + json.dumps(searches, ensure_ascii=False) + "}\n")
     return len(ids)
 
 
@@ -85,6 +93,7 @@ class Backup:
     observations: list[Observation]
     entries: dict[str, UserEntry]
     paper_ids: set[str] = field(default_factory=set)
+    saved: list[SavedSearch] = field(default_factory=list)
 
 
 def parse_backup(data: bytes) -> Backup:
@@ -114,7 +123,20 @@ def parse_backup(data: bytes) -> Backup:
         Observation(p.id, p.title_raw or p.title, p.abstract_raw or p.abstract, p.sightings)
         for p in papers
     ]
-    return Backup(observations, entries, {p.id for p in papers})
+    return Backup(observations, entries, {p.id for p in papers}, _saved(document))
+
+
+def _saved(document: dict[str, Any]) -> list[SavedSearch]:
+    """The backup's saved searches (none in a backup from before they existed)."""
+    raw = document.get("saved_searches", [])
+    if not isinstance(raw, list) or len(raw) > 10_000:
+        raise BackupError("this paperdeck backup is damaged (saved_searches is not a list)")
+    try:
+        return [SavedSearch.model_validate(item) for item in raw]
+    except ValidationError as exc:
+        raise BackupError(
+            f"a saved search of the backup is malformed ({_first_line(exc)})"
+        ) from None
 
 
 def _paper(raw: Any, number: int, now: datetime) -> Paper:

@@ -11,7 +11,7 @@ import io
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
@@ -21,6 +21,7 @@ from .backup import write_backup
 from .errors import UnwritableError
 from .formats import EXTENSIONS, FORMATS, ExportFormat
 from .models import Paper, UserEntry
+from .saved_searches import SavedSearch
 from .text import fold
 
 __all__ = [
@@ -45,11 +46,12 @@ def write_papers(
     fmt: ExportFormat,
     out: TextIO,
     entries: Mapping[str, UserEntry] | None = None,
+    saved: Sequence[SavedSearch] = (),
 ) -> int:
     """Write ``papers`` to ``out`` in ``fmt``, one at a time; returns how many.
-    ``entries`` (the user's data) feeds the JSON backup."""
+    ``entries`` (the user's data) and ``saved`` (searches) feed the JSON backup."""
     if fmt == "json":
-        return write_backup(papers, entries or {}, out)
+        return write_backup(papers, entries or {}, out, saved)
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     chunks = {"bibtex": _bibtex, "ris": _ris, "markdown": _markdown, "csv": _csv}[fmt]
@@ -67,11 +69,14 @@ def write_papers(
 
 
 def export_papers(
-    papers: Iterable[Paper], fmt: ExportFormat, entries: Mapping[str, UserEntry] | None = None
+    papers: Iterable[Paper],
+    fmt: ExportFormat,
+    entries: Mapping[str, UserEntry] | None = None,
+    saved: Sequence[SavedSearch] = (),
 ) -> str:
     """``papers`` in ``fmt`` as one string (for small exports; see :func:`write_papers`)."""
     buffer = io.StringIO()
-    write_papers(papers, fmt, buffer, entries)
+    write_papers(papers, fmt, buffer, entries, saved)
     return buffer.getvalue()
 
 
@@ -103,12 +108,13 @@ def write_export(
     fmt: ExportFormat,
     *,
     entries: Mapping[str, UserEntry] | None = None,
+    saved: Sequence[SavedSearch] = (),
     force: bool = False,
 ) -> int:
     """Write an export to ``path`` atomically; returns how many papers it holds."""
     target = resolve_target(path, force=force)
     with atomic_writer(target) as out:
-        return write_papers(papers, fmt, out, entries)
+        return write_papers(papers, fmt, out, entries, saved)
 
 
 # -- BibTeX ----------------------------------------------------------------------------

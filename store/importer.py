@@ -31,6 +31,7 @@ from .pages import FILE_TIME
 from .progress import Progress
 from .reading_queue import append_restored, queued_ids
 from .records import Observation, merge, paper_from_stored, resolve_id, to_document
+from .saved_searches import SavedSearches
 from .sources import ParsedSource, parse_source, parse_stored
 from .sourcestore import SourceKind, SourceStore, content_hash, display_name
 from .userdata import UserData
@@ -58,10 +59,17 @@ class _Incoming:
 class Importer:
     """Imports files and pasted text into one library."""
 
-    def __init__(self, index: IndexStore, sources: SourceStore, userdata: UserData) -> None:
+    def __init__(
+        self,
+        index: IndexStore,
+        sources: SourceStore,
+        userdata: UserData,
+        saved: SavedSearches | None = None,
+    ) -> None:
         self.index = index
         self.sources = sources
         self.userdata = userdata
+        self.saved = saved  # a backup's saved searches are restored there
 
     # -- entry points ------------------------------------------------------------------
 
@@ -238,6 +246,9 @@ class Importer:
         if fresh or leftovers:
             with self.index.locked():
                 self._commit_locked(fresh, report, progress)
+        saved = [s for item in incoming for s in item.parsed.saved]
+        if saved and self.saved is not None:
+            self.saved.restore(saved)
         entries = {pid: entry for item in incoming for pid, entry in item.parsed.entries.items()}
         if entries:
             known = {pid for item in incoming for pid in item.parsed.paper_ids}

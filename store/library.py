@@ -71,7 +71,7 @@ class Library:
         self._guard = IndexGuard(self._index, self.sources, self.notices)
         self._engine = Engine(self._index.weighting, cache_dir=self.paths.index_dir)
         self._policy = SearchPolicy(QueryBuilder(self._index.schema), self._engine)
-        self._importer = Importer(self._index, self.sources, self.userdata)
+        self._importer = Importer(self._index, self.sources, self.userdata, self.saved)
         self._edits = UserEdits(self.userdata)
         self._queue = ReadingQueue(self.userdata, self.get, self._indexed)
 
@@ -447,13 +447,14 @@ class Library:
     ) -> tuple[str, int]:
         """The bookmarks (or every paper) in ``fmt`` as text, and how many."""
         papers = list(self._chosen(everything, tag))
-        return export_papers(papers, fmt, self.userdata.entries()), len(papers)
+        return export_papers(papers, fmt, self.userdata.entries(), self.saved.all()), len(papers)
 
     def export_stream(
         self, out: TextIO, fmt: ExportFormat, *, everything: bool = False, tag: str | None = None
     ) -> int:
         """Write the bookmarks (or every paper) to ``out`` as they are read; how many."""
-        return write_papers(self._chosen(everything, tag), fmt, out, self.userdata.entries())
+        entries, saved = self.userdata.entries(), self.saved.all()
+        return write_papers(self._chosen(everything, tag), fmt, out, entries, saved)
 
     def export_to(
         self,
@@ -466,4 +467,5 @@ class Library:
     ) -> int:
         """Write an export to ``path`` atomically (never overwriting unless ``force``)."""
         papers = self._chosen(everything, tag)
-        return write_export(path, papers, fmt, entries=self.userdata.entries(), force=force)
+        entries, saved = self.userdata.entries(), self.saved.all()
+        return write_export(path, papers, fmt, entries=entries, saved=saved, force=force)

@@ -135,6 +135,20 @@ class SavedSearches:
 
         return self.update(change)
 
+    def restore(self, incoming: list[SavedSearch]) -> int:
+        """Add a backup's saved searches whose names are not taken; how many. A search
+        of the same name is kept as it is (the backup never replaces or deletes)."""
+        if not incoming:
+            return 0
+
+        def change(data: SearchesFile) -> int:
+            taken = {s.name.casefold() for s in data.saved}
+            added = [s for s in incoming if s.name.casefold() not in taken]
+            data.saved.extend(added)
+            return len(added)
+
+        return self.update(change)
+
     def remove(self, name: str) -> SavedSearch:
         """Forget the saved search called ``name``."""
         gone = self.get(name)

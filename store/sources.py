@@ -14,6 +14,7 @@ from .hf import looks_like_hf_html, looks_like_hf_json, parse_hf_html, parse_hf_
 from .models import UserEntry
 from .pages import decode_page, parse_page
 from .records import Observation, observations_from_page
+from .saved_searches import SavedSearch
 from .sourcestore import SourceKind, StoredSource
 
 __all__ = ["MAX_SOURCE_BYTES", "ParsedSource", "parse_source", "parse_stored", "recognise"]
@@ -38,6 +39,7 @@ class ParsedSource:
     warnings: list[str] = field(default_factory=list)
     year: int | None = None  # text pages: the year of their dates without one
     year_source: str | None = None  # and why
+    saved: list[SavedSearch] = field(default_factory=list)  # backups: saved searches
 
 
 def recognise(data: bytes) -> SourceKind:
@@ -68,7 +70,9 @@ def parse_source(
     kind = recognise(data)
     if kind == "backup":
         backup = parse_backup(data)
-        return ParsedSource(kind, backup.observations, backup.entries, backup.paper_ids)
+        return ParsedSource(
+            kind, backup.observations, backup.entries, backup.paper_ids, saved=backup.saved
+        )
     if kind in ("hf-json", "hf-html"):
         parse = parse_hf_json if kind == "hf-json" else parse_hf_html
         found = parse(data, name, digest, seen_at=seen_at, day=day, fetched=fetched)

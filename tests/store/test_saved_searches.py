@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import UTC, datetime
 from pathlib import Path
@@ -112,3 +113,35 @@ def test_saved_searches_survive_a_rebuild_and_a_broken_file_is_never_overwritten
     with pytest.raises(StoreError, match="not a saved-searches file"):
         library.save_search("other", "x")
     assert library.paths.searches_file.read_text(encoding="utf-8") == "{not json"
+
+
+def test_a_backup_carries_the_saved_searches_and_restores_them_without_replacing(
+    library: Library, tmp_path: Path
+) -> None:
+    _import(library, tmp_path, "one.txt", FIRST)
+    library.save_search("quant", "quantization")
+    library.save_search("diffusion", "diffusion")
+    backup = tmp_path / "backup.json"
+    library.export_to(backup, "json", everything=True)
+    with Library.open(tmp_path / "other") as other:
+        other.save_search("quant", "my own quant query")
+        report = other.import_pages([backup])
+        assert report.ok, report.failures
+        restored = {s.search.name: s.search.query for s in other.saved_searches()}
+        assert restored == {"quant": "my own quant query", "diffusion": "diffusion"}
+        assert other.saved_searches()[1].total == 1  # it finds the restored paper
+
+
+def test_a_backup_with_a_malformed_saved_search_is_refused_in_one_line(
+    library: Library, tmp_path: Path
+) -> None:
+    _import(library, tmp_path, "one.txt", FIRST)
+    good = tmp_path / "good.json"
+    library.export_to(good, "json", everything=True)
+    document = json.loads(good.read_text(encoding="utf-8"))
+    document["saved_searches"] = [{"name": "x"}]  # no query, no time
+    bad = write(tmp_path / "bad.json", json.dumps(document))
+    with Library.open(tmp_path / "other") as other:
+        report = other.import_pages([bad])
+        assert not report.ok and "saved search of the backup is malformed" in str(report.failures)
+        assert other.count() == 0 and other.saved_searches() == []
