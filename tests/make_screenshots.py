@@ -52,6 +52,20 @@ async def _bookmarks(pilot: Pilot[None]) -> None:
     await pilot.pause(0.5)
 
 
+async def _queue(pilot: Pilot[None]) -> None:
+    await pilot.press("4")
+    await pilot.pause(0.6)
+
+
+async def _triage(pilot: Pilot[None]) -> None:
+    await pilot.press("slash", *"distillation")
+    await pilot.pause(0.6)
+    await pilot.press("down", "T")
+    await pilot.pause(0.6)
+    await pilot.press("l")  # one left for later: the progress line counts it
+    await pilot.pause(0.4)
+
+
 async def _help(pilot: Pilot[None]) -> None:
     await pilot.press("question_mark")
 
@@ -66,6 +80,8 @@ SHOTS: dict[str, Callable[[Pilot[None]], Awaitable[None]]] = {
     "detail": _detail,
     "search": _search,
     "bookmarks": _bookmarks,
+    "queue": _queue,
+    "triage": _triage,
     "help": _help,
     "palette": _palette,
 }
@@ -143,6 +159,8 @@ def main() -> None:
                 )
             for hit in library.search("", limit=5).hits:
                 library.set_read(hit.paper.id)
+            queued = library.search("quantization", limit=4).hits
+            library.queue_add([hit.paper.id for hit in queued])
         for name, steps in SHOTS.items():
             svg = asyncio.run(shoot(data_dir, name, steps))
             print(f"wrote {svg.relative_to(ROOT)} and {to_png(svg).relative_to(ROOT)}")
