@@ -439,14 +439,21 @@ class Library:
         """Paths, counts and index health."""
         return library_info(self._index, self.sources, self.userdata, self.count, self.notices)
 
-    def _chosen(self, everything: bool, tag: str | None) -> Iterable[Paper]:
-        return self.papers(tag=tag) if everything else self.bookmarks(tag=tag)
+    def _chosen(self, everything: bool, tag: str | None, fmt: ExportFormat) -> Iterable[Paper]:
+        if everything:
+            return self.papers(tag=tag)
+        if fmt == "json" and tag is None:  # a backup: every paper the user did anything with
+            entries = self.userdata.entries()
+            ids = sorted(pid for pid, entry in entries.items() if not entry.is_blank())
+            found = self._guard.read(lambda s: paper_reads.by_ids(s, iter(ids)))
+            return [p.with_user(entries[p.id]) for p in found]
+        return self.bookmarks(tag=tag)
 
     def export(
         self, fmt: ExportFormat, *, everything: bool = False, tag: str | None = None
     ) -> tuple[str, int]:
         """The bookmarks (or every paper) in ``fmt`` as text, and how many."""
-        papers = list(self._chosen(everything, tag))
+        papers = list(self._chosen(everything, tag, fmt))
         return export_papers(papers, fmt, self.userdata.entries(), self.saved.all()), len(papers)
 
     def export_stream(
@@ -454,7 +461,7 @@ class Library:
     ) -> int:
         """Write the bookmarks (or every paper) to ``out`` as they are read; how many."""
         entries, saved = self.userdata.entries(), self.saved.all()
-        return write_papers(self._chosen(everything, tag), fmt, out, entries, saved)
+        return write_papers(self._chosen(everything, tag, fmt), fmt, out, entries, saved)
 
     def export_to(
         self,
@@ -466,6 +473,6 @@ class Library:
         force: bool = False,
     ) -> int:
         """Write an export to ``path`` atomically (never overwriting unless ``force``)."""
-        papers = self._chosen(everything, tag)
+        papers = self._chosen(everything, tag, fmt)
         entries, saved = self.userdata.entries(), self.saved.all()
         return write_export(path, papers, fmt, entries=entries, saved=saved, force=force)

@@ -168,3 +168,21 @@ def test_a_hand_written_backup_is_refused_in_one_line(library: Library, tmp_path
     )
     report = library.import_pages([crafted])
     assert len(report.failures) == 1 and "\n" not in report.failures[0].line()
+
+
+def test_a_json_export_backs_up_everything_the_user_did_not_only_bookmarks(
+    loaded: Library, tmp_path: Path
+) -> None:
+    """Queued and read papers that are not bookmarked were left out of the backup."""
+    papers = loaded.all_papers()
+    queued, read, marked = papers[0].id, papers[1].id, papers[2].id
+    loaded.queue_add([queued])
+    loaded.set_read(read)
+    loaded.bookmark(marked, tags=["x"])
+    backup = tmp_path / "backup.json"
+    assert loaded.export_to(backup, "json") == 3
+    assert loaded.export("bibtex")[1] == 1  # the other formats stay bookmarks only
+    with Library.open(tmp_path / "restored") as restored:
+        assert restored.import_pages([backup]).ok
+        assert [q.paper.id for q in restored.queue()] == [queued]
+        assert restored.get(read).read and restored.get(marked).tags == ["x"]

@@ -287,7 +287,7 @@ async def test_status_line_shows_remapped_keys(data_dir: Path) -> None:
         status = str(app.screen.query_one("#library-status", Static).render())
         assert "z sort" in status and "h all keys" in status, status
         assert "s sort" not in status and "? all keys" not in status
-        assert "u unread · f starred · n new · r read · o open link" in status
+        assert "u unread · f starred · n new · r read · h all keys" in status
         await pilot.press("z")
         await wait_for(pilot, lambda: app.screen.sort == "seen")  # type: ignore[attr-defined]
 

@@ -39,7 +39,6 @@ STATUS_KEYS: tuple[Hint, ...] = (
     "library.bookmarked",
     "library.new",
     "paper.read",
-    "paper.open",
     ("app.help", "all keys"),
 )
 
@@ -133,13 +132,14 @@ class LibraryScreen(ListScreen):
     def _status(self, total: int | None = None) -> None:
         shown = len(self.paper_list.source)
         total = total if total is not None else shown
-        parts = [f"{shown:,} papers" if self.filter == "all" else f"{shown:,} of {total:,} papers"]
-        parts.append(f"sorted by {self.sort}")
         if self.filter == "new":
             since = self.host.new_since.astimezone().strftime("%b %d %H:%M")
-            parts.append(f"only new: arrived since {since}")
-        elif self.filter != "all":
-            parts.append(f"only {self.filter}")
+            parts = [f"{shown:,} new of {total:,} papers (since {since})"]
+        elif self.filter == "all":
+            parts = [f"{shown:,} papers"]
+        else:
+            parts = [f"{shown:,} of {total:,} papers", f"only {self.filter}"]
+        parts.insert(1, f"sorted by {self.sort}")
         parts.append(key_hints(self, STATUS_KEYS))
         self.query_one("#library-status", Static).update(Text("  ·  ".join(parts)))
 
