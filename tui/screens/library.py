@@ -133,8 +133,8 @@ class LibraryScreen(ListScreen):
         shown = len(self.paper_list.source)
         total = total if total is not None else shown
         if self.filter == "new":
-            since = self.host.new_since.astimezone().strftime("%b %d %H:%M")
-            parts = [f"{shown:,} new of {total:,} papers (since {since})"]
+            since = self.host.new_since.astimezone().strftime("%d %b %H:%M")
+            parts = [f"{shown:,} new since {since}"]  # short: the keys fit in 120 columns
         elif self.filter == "all":
             parts = [f"{shown:,} papers"]
         else:
