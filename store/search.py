@@ -13,6 +13,7 @@ from typing import Any, cast
 from whoosh import query as wq
 
 from .arrivals import arrived_after
+from .cache import SizedCache
 from .docsets import resolve_ranges
 from .engine import Engine, SortName
 from .engine_types import ResultWindow
@@ -25,6 +26,7 @@ from .user_fields import filters_for, resolve_user_fields
 __all__ = ["MAX_RESULTS", "SearchPolicy", "SearchRequest"]
 
 MAX_RESULTS = 10_000  # one window; a list of every match pages through windows
+RECENT_ANSWERS = 32
 
 _SYNTAX_NOTICE = "The query's syntax was not understood; searched for its plain words."
 _BROAD_NOTICE = (
@@ -55,6 +57,9 @@ class SearchPolicy:
         self.queries = queries
         self.engine = engine
         self.highlighter = Highlighter(queries.index_form)
+        # Whole answers, for a search asked again (back to a query, the same page twice)
+        # under the same index version and user data: equal keys, equal answers.
+        self._answers: SizedCache[tuple[object, ...], Results] = SizedCache(RECENT_ANSWERS)
 
     def search(
         self,
@@ -65,6 +70,23 @@ class SearchPolicy:
     ) -> Results:
         """Answer ``request``. Never raises on what the user typed."""
         started = time.perf_counter()
+        key = (request, self.engine.orderings.version(searcher.reader()), user_version)
+        known = self._answers.get(key)
+        if known is not None:
+            elapsed = (time.perf_counter() - started) * 1000
+            return known.model_copy(update={"elapsed_ms": elapsed})
+        answer = self._answer(searcher, request, entries, user_version, started)
+        self._answers.put(key, answer)
+        return answer
+
+    def _answer(
+        self,
+        searcher: Any,
+        request: SearchRequest,
+        entries: Mapping[str, UserEntry],
+        user_version: object,
+        started: float,
+    ) -> Results:
         limit = max(1, min(request.limit, MAX_RESULTS))
         offset = max(0, request.offset)
         reader = searcher.reader()

@@ -562,3 +562,19 @@ def test_unbalanced_syntax_falls_back_to_the_plain_words(loaded: Library) -> Non
         results = loaded.search(query)
         assert results.notice and "plain words" in results.notice, query
     assert loaded.search("((( tulu").total == 1
+
+
+def test_a_search_asked_again_is_answered_again_after_any_change(
+    loaded: Library, tmp_path: Path
+) -> None:
+    """Answers are kept for a search asked again; a bookmark or an import makes new ones."""
+    first = loaded.search("quantized")
+    again = loaded.search("quantized")
+    assert [h.paper.id for h in again.hits] == [h.paper.id for h in first.hits]
+    assert again.hits[0] is first.hits[0]  # the kept answer
+    loaded.bookmark(first.hits[0].paper.id)
+    assert loaded.search("quantized").hits[0].paper.bookmarked
+    assert loaded.search("tag:x OR quantized").total == 1
+    page = make_page([("Quantized Everything Again", "Quantized weights, again.")])
+    loaded.import_pages([write(tmp_path / "more.txt", page)])
+    assert loaded.search("quantized").total == first.total + 1
