@@ -22,18 +22,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TextIO
 
 from . import paper_reads, source_admin
 from .change_summary import describe
-from .digest import Digest, SavedStatus, make_digest, saved_status
 from .engine import Engine
-from .export import export_papers, write_export, write_papers
 from .fetch import Fetched
-from .formats import ExportFormat
 from .importer import Importer
 from .index import IndexStore
+from .library_export import ExportVerbs
 from .library_info import library_info
+from .library_saved import SavedSearchVerbs
 from .listing import Listing
 from .models import ImportReport, LibraryInfo, Paper, Results, SortKey, UserEntry
 from .paper_reads import ListSort, check_id
@@ -43,7 +41,7 @@ from .query import QueryBuilder
 from .reading_queue import QueuedPaper, ReadingQueue
 from .rebuild import rebuild_index
 from .repair import IndexGuard
-from .saved_searches import SavedSearch, SavedSearches
+from .saved_searches import SavedSearches
 from .search import SearchPolicy, SearchRequest
 from .sourcestore import SourceStore, StoredSource
 from .user_edits import UserEdits
@@ -54,7 +52,7 @@ __all__ = ["Library"]
 _CHUNK = 500
 
 
-class Library:
+class Library(SavedSearchVerbs, ExportVerbs):
     """A paperdeck library in one folder. Safe to share between threads and processes.
 
     Reads never wait for writers; imports and rebuilds take the index lock (waiting up
@@ -386,93 +384,8 @@ class Library:
                 counts[tag] = counts.get(tag, 0) + 1
         return dict(sorted(counts.items()))
 
-    # -- information and export --------------------------------------------------------
-
-    # -- saved searches and what is new ---------------------------------------------
-
-    def save_search(self, name: str, query: str, *, replace: bool = False) -> SavedSearch:
-        """Save ``query`` as ``name``; papers arriving from now on are its new ones."""
-        return self.saved.add(name, query, replace=replace)
-
-    def remove_saved_search(self, name: str) -> SavedSearch:
-        """Forget a saved search (its papers stay)."""
-        return self.saved.remove(name)
-
-    def saved_searches(self) -> list[SavedStatus]:
-        """Every saved search with how many papers it finds and how many are new."""
-        return [saved_status(self.search, s) for s in self.saved.all()]
-
-    def open_saved_search(
-        self, name: str, *, sort: SortKey = "relevance", limit: int = 20
-    ) -> Results:
-        """Run a saved search and mark its papers seen (none of them is new any more)."""
-        saved = self.saved.get(name)
-        results = self.search(saved.query, sort=sort, limit=limit)
-        self.saved.mark_opened(saved.name)
-        return results
-
-    def triage_place(self, list_key: str) -> str | None:
-        """The paper where the last triage of a list stopped (None: start anew)."""
-        return self.saved.triage_place(list_key)
-
-    def set_triage_place(self, list_key: str, paper_id: str | None) -> None:
-        """Remember where a triage of a list stopped (None: it was finished)."""
-        self.saved.set_triage_place(list_key, paper_id)
-
-    def visit(self) -> datetime | None:
-        """Record a visit of the reader now; the previous one's time (None: the first)."""
-        return self.saved.visit()
-
-    def digest(
-        self, since: datetime | None = None, *, last: bool = False, only: str | None = None
-    ) -> Digest:
-        """What arrived after ``since`` (``last``: after the last digest made with
-        ``last``, which this one replaces), grouped by saved search."""
-        if last:
-            since = self.saved.digest_at()
-        made = make_digest(self.search, self.saved, since=since, only=only)
-        if last:
-            self.saved.set_digest_at(made.until)
-        return made
+    # -- information --------------------------------------------------------------------
 
     def info(self) -> LibraryInfo:
         """Paths, counts and index health."""
         return library_info(self._index, self.sources, self.userdata, self.count, self.notices)
-
-    def _chosen(self, everything: bool, tag: str | None, fmt: ExportFormat) -> Iterable[Paper]:
-        if everything:
-            return self.papers(tag=tag)
-        if fmt == "json" and tag is None:  # a backup: every paper the user did anything with
-            entries = self.userdata.entries()
-            ids = sorted(pid for pid, entry in entries.items() if not entry.is_blank())
-            found = self._guard.read(lambda s: paper_reads.by_ids(s, iter(ids)))
-            return [p.with_user(entries[p.id]) for p in found]
-        return self.bookmarks(tag=tag)
-
-    def export(
-        self, fmt: ExportFormat, *, everything: bool = False, tag: str | None = None
-    ) -> tuple[str, int]:
-        """The bookmarks (or every paper) in ``fmt`` as text, and how many."""
-        papers = list(self._chosen(everything, tag, fmt))
-        return export_papers(papers, fmt, self.userdata.entries(), self.saved.all()), len(papers)
-
-    def export_stream(
-        self, out: TextIO, fmt: ExportFormat, *, everything: bool = False, tag: str | None = None
-    ) -> int:
-        """Write the bookmarks (or every paper) to ``out`` as they are read; how many."""
-        entries, saved = self.userdata.entries(), self.saved.all()
-        return write_papers(self._chosen(everything, tag, fmt), fmt, out, entries, saved)
-
-    def export_to(
-        self,
-        path: Path,
-        fmt: ExportFormat,
-        *,
-        everything: bool = False,
-        tag: str | None = None,
-        force: bool = False,
-    ) -> int:
-        """Write an export to ``path`` atomically (never overwriting unless ``force``)."""
-        papers = self._chosen(everything, tag, fmt)
-        entries, saved = self.userdata.entries(), self.saved.all()
-        return write_export(path, papers, fmt, entries=entries, saved=saved, force=force)
