@@ -72,9 +72,14 @@ def in_terminal(
 
 
 def test_every_option_and_argument_has_help() -> None:
-    parser = build_parser()
-    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    parsers = [parser, *commands.choices.values()]
+    parsers, todo = [], [build_parser()]
+    while todo:  # every parser, subcommands of subcommands (queue add) too
+        parser = todo.pop()
+        parsers.append(parser)
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                todo.extend(action.choices.values())
+    assert len(parsers) > 20
     missing = [
         f"{p.prog} {action.dest}"
         for p in parsers
