@@ -112,6 +112,7 @@ class PaperdeckApp(ImportingApp):
         self.library: Library | None = None
         self.importing = bool(import_paths)
         self.new_since = datetime.now(UTC)  # until the previous visit's time is read
+        self.focus_search_box = False
         self.reading_width = self.config.reading_width
         self._seen_version: tuple[object, ...] | None = None
         self._initial_listing: Listing | None = None
@@ -262,6 +263,7 @@ class PaperdeckApp(ImportingApp):
     # -- actions -----------------------------------------------------------------------
 
     def action_section(self, name: str) -> None:
+        self.focus_search_box = name == "search"  # / (or 2) means: type a query
         if self.current_mode != name:
             self.switch_mode(name)
         else:

@@ -27,6 +27,10 @@ class LibraryHost(Protocol):
     importing: bool
     """True while the app imports the pages it was started with."""
 
+    focus_search_box: bool
+    """The search screen, when it is next shown, puts the cursor in its query box (the
+    user asked for the search); otherwise focus comes back where it was."""
+
     new_since: datetime
     """Papers that arrived after this are new: the reader's previous start (or, the
     first time, this one)."""

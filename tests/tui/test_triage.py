@@ -70,3 +70,37 @@ async def test_triage_twenty_papers_with_mixed_decisions_and_resume(tmp_path: Pa
         assert read == sorted(f"Paper {n:02d}" for n in range(18))
         assert not papers["Paper 18"].read  # queued, not read
         assert library.triage_place("library:published:all") is None  # finished
+
+
+async def test_back_from_a_paper_or_a_triage_the_results_keep_the_focus(tmp_path: Path) -> None:
+    """Esc from a paper opened in the search results put the cursor in the query box:
+    the next j typed a letter, T started nothing."""
+    from textual.widgets import Input
+
+    from tui.screens.detail import DetailScreen
+    from tui.screens.search import SearchScreen
+    from tui.widgets.paper_list import PaperList
+
+    data_dir = tmp_path / "lib"
+    with Library.open(data_dir) as library:
+        library.import_pages([write(tmp_path / "p.txt", make_page(PAPERS))])
+    app = make_app(data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, loaded(app, 20))
+        await pilot.press("slash", *"topic")
+        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
+        results = app.screen.query_one("#search-results", PaperList)
+        await wait_for(pilot, lambda: len(results.source) == 20)
+        await pilot.press("down", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
+        assert app.focused is results
+        await pilot.press("T")
+        await wait_for(pilot, lambda: isinstance(app.screen, TriageScreen))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
+        assert app.focused is results
+        await pilot.press("slash")  # asked for: the query box
+        await wait_for(pilot, lambda: isinstance(app.focused, Input))
+        assert app.screen.query_one(Input).value == "topic"

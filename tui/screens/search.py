@@ -69,6 +69,7 @@ class SearchScreen(ListScreen):
     def on_mount(self) -> None:
         box = self.query_one(Input)
         box.focus()
+        self.host.focus_search_box = False  # done: the box has the cursor
         if self.pending_query:  # asked for before the screen was up (a saved search)
             box.value = self.pending_query  # Input.Changed runs the search
         else:
@@ -88,7 +89,11 @@ class SearchScreen(ListScreen):
             self.focus_input()
 
     def on_screen_resume(self) -> None:
-        self.focus_input()
+        # Back from a paper or a triage: focus stays where it was (the results, say), so
+        # j/k keep moving; asked for with / or 2: the query box.
+        if self.host.focus_search_box:
+            self.host.focus_search_box = False
+            self.focus_input()
 
     # -- searching ---------------------------------------------------------------------
 
