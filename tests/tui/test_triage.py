@@ -26,10 +26,16 @@ def _title(app: object) -> str:
     return str(app.screen.query_one("#triage-title").render())  # type: ignore[attr-defined]
 
 
-async def test_triage_twenty_papers_with_mixed_decisions_and_resume(tmp_path: Path) -> None:
+def _twenty_papers(tmp_path: Path) -> Path:
+    """A library of the twenty papers; its folder."""
     data_dir = tmp_path / "lib"
     with Library.open(data_dir) as library:
         library.import_pages([write(tmp_path / "p.txt", make_page(PAPERS))])
+    return data_dir
+
+
+async def test_triage_twenty_papers_with_mixed_decisions_and_resume(tmp_path: Path) -> None:
+    data_dir = _twenty_papers(tmp_path)
     app = make_app(data_dir)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, loaded(app, 20))
@@ -81,9 +87,7 @@ async def test_back_from_a_paper_or_a_triage_the_results_keep_the_focus(tmp_path
     from tui.screens.search import SearchScreen
     from tui.widgets.paper_list import PaperList
 
-    data_dir = tmp_path / "lib"
-    with Library.open(data_dir) as library:
-        library.import_pages([write(tmp_path / "p.txt", make_page(PAPERS))])
+    data_dir = _twenty_papers(tmp_path)
     app = make_app(data_dir)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, loaded(app, 20))
