@@ -165,29 +165,30 @@ class HelpFormatter(argparse.HelpFormatter):
         super().__init__(prog, *args, **kwargs)
         self._steps: list[tuple[str, tuple[Any, ...]]] = []
 
-    def start_section(self, *args: Any) -> None:
-        self._steps.append(("start_section", args))
-
-    def end_section(self, *args: Any) -> None:
-        self._steps.append(("end_section", args))
-
-    def add_text(self, *args: Any) -> None:
-        self._steps.append(("add_text", args))
-
-    def add_usage(self, *args: Any) -> None:
-        self._steps.append(("add_usage", args))
-
-    def add_argument(self, *args: Any) -> None:
-        self._steps.append(("add_argument", args))
-
-    def add_arguments(self, *args: Any) -> None:
-        self._steps.append(("add_arguments", args))
-
     def format_help(self) -> str:
         real = rich_formatter(self._prog, raw=self.raw)
         for name, args in self._steps:
             getattr(real, name)(*args)
         return real.format_help()
+
+
+def _recorder(step: str) -> Any:
+    def record(self: HelpFormatter, *args: Any) -> None:
+        self._steps.append((step, args))
+
+    return record
+
+
+# What argparse asks of a formatter on the way to help: written down, replayed later.
+for _step in (
+    "start_section",
+    "end_section",
+    "add_text",
+    "add_usage",
+    "add_argument",
+    "add_arguments",
+):
+    setattr(HelpFormatter, _step, _recorder(_step))
 
 
 class _RawHelpFormatter(HelpFormatter):
