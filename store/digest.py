@@ -17,7 +17,7 @@ from typing import Protocol
 from .models import Paper, Results
 from .saved_searches import SavedSearch, SavedSearches
 
-__all__ = ["Digest", "DigestGroup", "SavedStatus", "Searcher", "make_digest", "saved_status"]
+__all__ = ["Digest", "DigestGroup", "SavedStatus", "Searcher", "make_digest"]
 
 PAGE = 1_000
 
@@ -125,13 +125,6 @@ def _matches(search: Searcher, text: str, after: datetime | None) -> Iterator[Pa
         offset += len(results.hits)
         if not results.hits or offset >= results.total:
             return
-
-
-def saved_status(search: Searcher, saved: SavedSearch) -> SavedStatus:
-    """How many papers ``saved`` finds, and how many arrived since it was last opened."""
-    total = search(saved.query, limit=1, offset=0, arrived_after=None).total
-    new = search(saved.query, limit=1, offset=0, arrived_after=saved.opened_at).total
-    return SavedStatus(saved, total, new)
 
 
 def make_digest(

@@ -16,6 +16,7 @@ What keeps search interactive on top of pure-Python Whoosh:
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -36,7 +37,7 @@ SEARCH_BUDGET_S = 0.1
 SCORE_POSTINGS_LIMIT = 60_000
 PRECISE_POSTINGS_LIMIT = 8_000  # below this, every match is scored on title and abstract
 _TITLE_FIELDS = {"title", "title_prefix"}
-SortName = Literal["relevance", "published", "seen", "rising", "upvotes", "title"]
+SortName = Literal["relevance", "published", "seen", "rising", "upvotes", "title", "priority"]
 
 
 class Engine:
@@ -52,9 +53,13 @@ class Engine:
         self.weighting = weighting  # the searchers are made with it
         self.orderings = Orderings(cache_dir)
         self.match_sets = MatchSets(self.orderings)
+        self.custom_orders: dict[str, Callable[[Any], Ordering]] = {}
+        """Orders computed elsewhere (``priority``), by sort name: searcher -> order."""
 
     def ordering(self, searcher: Any, sort: str) -> Ordering:
         """Every live docnum in ``sort`` order."""
+        if sort in self.custom_orders:
+            return self.custom_orders[sort](searcher)
         return self.orderings.get(searcher.reader(), sort)
 
     def matches(self, searcher: Any, query: wq.Query) -> set[int]:

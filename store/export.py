@@ -36,9 +36,9 @@ __all__ = [
 _STOP = {"a", "an", "the", "on", "of", "for", "and", "to", "in", "with", "is", "are", "towards"}
 
 
-def default_filename(fmt: ExportFormat) -> str:
-    """``paperdeck-bookmarks-YYYY-MM-DD.<ext>``."""
-    return f"paperdeck-bookmarks-{datetime.now().date().isoformat()}.{EXTENSIONS[fmt]}"
+def default_filename(fmt: ExportFormat, what: str = "bookmarks") -> str:
+    """``paperdeck-bookmarks-YYYY-MM-DD.<ext>`` (``what`` in place of bookmarks)."""
+    return f"paperdeck-{what}-{datetime.now().date().isoformat()}.{EXTENSIONS[fmt]}"
 
 
 def write_papers(

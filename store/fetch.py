@@ -22,7 +22,7 @@ from typing import Any
 
 import httpx
 
-from .errors import StoreError
+from .fetched import Fetched, FetchError
 
 __all__ = [
     "DEFAULT_ENDPOINT",
@@ -41,21 +41,6 @@ MAX_PAGES = 40  # pages of one day, week or month at the most
 MIN_INTERVAL_S = 0.34  # at most three requests a second
 RETRIES = 3
 MAX_RATE_WAIT_S = 90.0
-
-
-class FetchError(StoreError):
-    """The site could not be reached or refused; one line, nothing was stored."""
-
-
-@dataclass
-class Fetched:
-    """One answer of the site, to be stored and imported like a file."""
-
-    name: str
-    data: bytes
-    day: date | None
-    observed_at: datetime
-    papers: int
 
 
 @dataclass

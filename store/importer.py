@@ -22,7 +22,7 @@ from typing import Any
 
 from .backup import RestoreSummary, is_note_merge, merge_entry
 from .errors import StoreError, UnwritableError
-from .fetch import Fetched, FetchError
+from .fetched import Fetched, FetchError
 from .files import Refused, expand, os_message, read_regular_file
 from .index import IndexStore
 from .models import FileProblem, ImportReport, Paper, UserEntry

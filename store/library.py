@@ -26,16 +26,19 @@ from pathlib import Path
 from . import paper_reads, source_admin
 from .change_summary import describe
 from .engine import Engine
-from .fetch import Fetched
+from .fetched import Fetched
 from .importer import Importer
 from .index import IndexStore
+from .library_batch import BatchVerbs
 from .library_export import ExportVerbs
 from .library_info import library_info
+from .library_priority import PriorityVerbs
 from .library_saved import SavedSearchVerbs
 from .listing import Listing
-from .models import ImportReport, LibraryInfo, Paper, Results, SortKey, UserEntry
+from .models import ImportReport, LibraryInfo, Paper, Results, SortKey, UserEntry, normal_sort
 from .paper_reads import ListSort, check_id
 from .paths import LibraryPaths, default_data_dir
+from .priority_order import PriorityOrder
 from .progress import Progress
 from .query import QueryBuilder
 from .reading_queue import QueuedPaper, ReadingQueue
@@ -52,7 +55,7 @@ __all__ = ["Library"]
 _CHUNK = 500
 
 
-class Library(SavedSearchVerbs, ExportVerbs):
+class Library(SavedSearchVerbs, ExportVerbs, BatchVerbs, PriorityVerbs):
     """A paperdeck library in one folder. Safe to share between threads and processes.
 
     Reads never wait for writers; imports and rebuilds take the index lock (waiting up
@@ -72,6 +75,8 @@ class Library(SavedSearchVerbs, ExportVerbs):
         self._importer = Importer(self._index, self.sources, self.userdata, self.saved)
         self._edits = UserEdits(self.userdata)
         self._queue = ReadingQueue(self.userdata, self.get, self._indexed)
+        self._priority = PriorityOrder(self._policy, self._engine.orderings, self.saved)
+        self._engine.custom_orders["priority"] = self._priority_order
 
     # -- opening -----------------------------------------------------------------------
 
@@ -166,7 +171,9 @@ class Library(SavedSearchVerbs, ExportVerbs):
             text, sort, limit, offset, as_you_type, bookmarked, read, tag, arrived_after
         )
         entries = self.userdata.entries()
-        version = self.userdata.revision
+        version: object = self.userdata.revision
+        if normal_sort(sort) == "priority":  # its order depends on more than the user data
+            version = (version, self._priority.token())
         return self._guard.read(lambda s: self._policy.search(s, request, entries, version))
 
     def listing(
@@ -203,6 +210,7 @@ class Library(SavedSearchVerbs, ExportVerbs):
                 self._engine.orderings,
                 self.userdata,
                 sort,
+                order=self._priority_order(searcher) if sort == "priority" else None,
                 **options,  # type: ignore[arg-type]
             )
         except BaseException:

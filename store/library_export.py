@@ -6,7 +6,7 @@ A part of :class:`~store.Library` (a mixin it inherits).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -37,7 +37,17 @@ class ExportVerbs:
 
         def bookmarks(self, tag: str | None = None) -> list[Paper]: ...
 
-    def _chosen(self, everything: bool, tag: str | None, fmt: ExportFormat) -> Iterable[Paper]:
+    def _chosen(
+        self,
+        everything: bool,
+        tag: str | None,
+        fmt: ExportFormat,
+        ids: Sequence[str] | None = None,
+    ) -> Iterable[Paper]:
+        if ids is not None:  # a selection, in its order
+            entries, chosen = self.userdata.entries(), list(ids)
+            found = self._guard.read(lambda s: paper_reads.by_ids(s, iter(chosen)))
+            return [p.with_user(entries.get(p.id)) for p in found]
         if everything:
             return self.papers(tag=tag)
         if fmt == "json" and tag is None:  # a backup: every paper the user did anything with
@@ -48,10 +58,16 @@ class ExportVerbs:
         return self.bookmarks(tag=tag)
 
     def export(
-        self, fmt: ExportFormat, *, everything: bool = False, tag: str | None = None
+        self,
+        fmt: ExportFormat,
+        *,
+        everything: bool = False,
+        tag: str | None = None,
+        ids: Sequence[str] | None = None,
     ) -> tuple[str, int]:
-        """The bookmarks (or every paper) in ``fmt`` as text, and how many."""
-        papers = list(self._chosen(everything, tag, fmt))
+        """The bookmarks (or every paper, or the papers ``ids``) in ``fmt`` as text, and
+        how many."""
+        papers = list(self._chosen(everything, tag, fmt, ids))
         return export_papers(papers, fmt, self.userdata.entries(), self.saved.all()), len(papers)
 
     def export_stream(
@@ -69,8 +85,10 @@ class ExportVerbs:
         everything: bool = False,
         tag: str | None = None,
         force: bool = False,
+        ids: Sequence[str] | None = None,
     ) -> int:
-        """Write an export to ``path`` atomically (never overwriting unless ``force``)."""
-        papers = self._chosen(everything, tag, fmt)
+        """Write an export to ``path`` atomically (never overwriting unless ``force``);
+        ``ids`` exports those papers (a selection) instead of the bookmarks."""
+        papers = self._chosen(everything, tag, fmt, ids)
         entries, saved = self.userdata.entries(), self.saved.all()
         return write_export(path, papers, fmt, entries=entries, saved=saved, force=force)

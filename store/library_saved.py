@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from .digest import Digest, SavedStatus, make_digest, saved_status
+from .digest import Digest, SavedStatus, make_digest
 from .models import Results, SortKey
 from .saved_searches import SavedSearch, SavedSearches
 
@@ -22,6 +22,10 @@ class SavedSearchVerbs:
     saved: SavedSearches
 
     if TYPE_CHECKING:  # Library's own
+
+        def match_counts(
+            self, text: str, arrived_after: datetime | None
+        ) -> tuple[int, int]: ...
 
         def search(
             self,
@@ -47,7 +51,11 @@ class SavedSearchVerbs:
 
     def saved_searches(self) -> list[SavedStatus]:
         """Every saved search with how many papers it finds and how many are new."""
-        return [saved_status(self.search, s) for s in self.saved.all()]
+        statuses = []
+        for saved in self.saved.all():
+            total, new = self.match_counts(saved.query, saved.opened_at)
+            statuses.append(SavedStatus(saved, total, new))
+        return statuses
 
     def open_saved_search(
         self, name: str, *, sort: SortKey = "relevance", limit: int = 20

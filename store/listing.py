@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from .models import Paper
@@ -21,10 +21,17 @@ class Listing:
     Safe to use from several threads.
     """
 
-    def __init__(self, searcher: Any, docnums: Sequence[int], userdata: UserData) -> None:
+    def __init__(
+        self,
+        searcher: Any,
+        docnums: Sequence[int],
+        userdata: UserData,
+        id_column: Callable[[Any], list[str]],
+    ) -> None:
         self._searcher = searcher
         self._docnums = docnums
         self._userdata = userdata
+        self._id_column = id_column
         self._rank: dict[int, int] | None = None
         self._lock = threading.Lock()
 
@@ -40,6 +47,12 @@ class Listing:
             stored = [reader.stored_fields(d)["data"] for d in self._docnums[start:stop]]
         papers = [paper_from_stored(data) for data in stored]
         return [p.with_user(entries.get(p.id)) for p in papers]
+
+    def ids(self, start: int, stop: int) -> list[str]:
+        """The paper ids at positions ``start`` to ``stop`` (no paper is read)."""
+        with self._lock:
+            ids = self._id_column(self._searcher.reader())
+            return [ids[d] for d in self._docnums[max(0, start) : stop]]
 
     def position(self, paper_id: str) -> int | None:
         """Where a paper stands in this listing, or None if it is not in it."""

@@ -25,10 +25,13 @@ __all__ = [
     "normal_sort",
 ]
 
-SortKey = Literal["relevance", "published", "seen", "rising", "upvotes", "title", "date"]
+SortKey = Literal[
+    "relevance", "published", "seen", "rising", "upvotes", "title", "priority", "date"
+]
 """``published``: newest publication date first, undated papers last; ``seen``: newest
 arrival in the library first; ``rising``: most upvotes gained a day over its
-sightings; ``date`` is an older name of ``published``."""
+sightings; ``priority``: what to read first (see :mod:`store.priority`); ``date`` is an
+older name of ``published``."""
 
 
 def normal_sort(sort: str) -> str:
@@ -156,6 +159,11 @@ class UserEntry(_Model):
             return self.changed.get(name) or NEVER
         fallback = {"bookmarked": self.bookmarked_at, "read": self.read_at}.get(name)
         return fallback or self.updated_at or NEVER
+
+    def copy_for_change(self) -> UserEntry:
+        """A copy to change: its own tag list and change times (the other fields are
+        immutable values); as good as a deep copy, a tenth of its cost."""
+        return self.model_copy(update={"tags": list(self.tags), "changed": dict(self.changed)})
 
     def touch(self, name: UserField, when: datetime) -> None:
         """Record that ``name`` changed at ``when``."""

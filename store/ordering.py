@@ -23,6 +23,7 @@ from .errors import UnwritableError
 __all__ = ["SORT_COLUMNS", "Ordering", "Orderings"]
 
 _ORDER_MAGIC = b"PDO1"
+_IDS_PREFIX = "paperdeck-ids-"
 COLUMN_CACHE_VALUES = 2_000_000  # values of cached columns, all segments together
 ORDERING_CACHE_IDS = 1_000_000
 SORT_COLUMNS: dict[str, tuple[str, bool]] = {
@@ -96,6 +97,39 @@ class Orderings:
             cached = (array("q", (column[d] for d in live)), array("I", live))
             self._sorted.put(key, cached)
         return cached
+
+    def ids(self, reader: Any) -> list[str]:
+        """The paper id of every docnum of ``reader`` (deleted ones too), from the id
+        field's terms (a unique term's posting is its paper's docnum), saved beside the
+        index per segment: reading the terms of 100,000 papers takes half a second, the
+        saved file a few milliseconds."""
+        values: list[str] = []
+        segments = [segment_key(sub) for sub, _offset in reader.leaf_readers()]
+        for (sub, _offset), segment in zip(reader.leaf_readers(), segments, strict=True):
+            key = (segment, "\0id")
+            cached = self._columns.get(key)
+            if cached is None:
+                cached = self._saved_ids(sub, segment, segments)
+                self._columns.put(key, cached)
+            values.extend(cached)
+        return values
+
+    def _saved_ids(self, sub: Any, segment: str, live: list[str]) -> list[str]:
+        path = self.cache_dir / f"{_IDS_PREFIX}{segment}.txt" if self.cache_dir else None
+        count = sub.doc_count_all()
+        if path is not None:
+            with contextlib.suppress(OSError, UnicodeDecodeError):
+                saved = path.read_text(encoding="utf-8").split("\n")
+                if len(saved) == count:
+                    return saved
+        ids = _segment_ids(sub)
+        if path is not None and path.parent.is_dir():
+            with contextlib.suppress(UnwritableError, OSError):  # only a cache
+                atomic_write_bytes(path, "\n".join(ids).encode("utf-8"))
+                for old in path.parent.glob(f"{_IDS_PREFIX}*.txt"):
+                    if old.stem[len(_IDS_PREFIX) :] not in live:
+                        old.unlink(missing_ok=True)  # a segment merged away
+        return ids
 
     def column(self, reader: Any, name: str) -> list[Any]:
         """The values of a sortable column for every docnum of ``reader``."""
@@ -171,3 +205,15 @@ class Orderings:
         header = _ORDER_MAGIC + struct.pack("<qI", generation, len(docnums))
         with contextlib.suppress(UnwritableError):  # only a cache: the next open sorts
             atomic_write_bytes(path, header + array("I", docnums).tobytes())
+
+
+def _segment_ids(sub: Any) -> list[str]:
+    ids = [""] * sub.doc_count_all()
+    for term, info in sub.iter_field("id"):
+        paper_id = term.decode("utf-8")
+        if info.doc_frequency() == 1:
+            ids[info.min_id()] = paper_id
+        else:  # an updated paper: its old (deleted) docnum and its new one
+            for docnum in sub.postings("id", term).all_ids():
+                ids[docnum] = paper_id
+    return ids

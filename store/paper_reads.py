@@ -15,7 +15,7 @@ from .arrivals import arrived_after
 from .errors import NotFoundError
 from .listing import Listing
 from .models import Paper, UserEntry, normal_sort
-from .ordering import Orderings
+from .ordering import Ordering, Orderings
 from .records import paper_from_stored
 from .user_fields import filters_for
 from .userdata import UserData
@@ -23,7 +23,7 @@ from .userdata import UserData
 __all__ = ["ListSort", "by_id", "by_ids", "check_id", "listing", "related"]
 
 _ARXIV = re.compile(r"^(?:arxiv:)?(\d{4}\.\d{4,5})(?:v\d+)?$", re.IGNORECASE)
-ListSort = Literal["published", "seen", "rising", "upvotes", "title", "date"]
+ListSort = Literal["published", "seen", "rising", "upvotes", "title", "priority", "date"]
 
 
 def check_id(paper_id: object) -> str:
@@ -80,12 +80,13 @@ def listing(
     tag: str | None = None,
     arrived: datetime | None = None,
     saved_only: bool = False,
+    order: Ordering | None = None,
 ) -> Listing | None:
     """Every paper passing the filters (``arrived``: only those that first arrived
     later) in ``sort`` order, on ``searcher`` (which the listing keeps and closes); None
     if ``saved_only`` and the order is not saved."""
     reader = searcher.reader()
-    ordering = orderings.get(reader, normal_sort(sort), saved_only=saved_only)
+    ordering = order or orderings.get(reader, normal_sort(sort), saved_only=saved_only)
     if ordering is None:
         return None
     ordered: Sequence[int] = ordering.docnums
@@ -96,7 +97,7 @@ def listing(
     if arrived is not None:
         later = arrived_after(reader, orderings, arrived)
         ordered = [d for d in ordered if d in later]
-    return Listing(searcher, ordered, userdata)
+    return Listing(searcher, ordered, userdata, orderings.ids)
 
 
 def _text(term: object) -> str:

@@ -16,10 +16,10 @@ from .arrivals import arrived_after
 from .cache import SizedCache
 from .docsets import resolve_ranges
 from .engine import Engine, SortName
-from .engine_types import ResultWindow
+from .engine_types import Filters, ResultWindow
 from .highlight import Highlighter, best_fragment
 from .models import Fragment, Paper, Results, SearchHit, SortKey, UserEntry, normal_sort
-from .query import QueryBuilder
+from .query import ParsedQuery, QueryBuilder
 from .records import paper_from_stored
 from .user_fields import filters_for, resolve_user_fields
 
@@ -48,6 +48,17 @@ class SearchRequest:
     read: bool | None = None
     tag: str | None = None
     arrived_after: datetime | None = None  # only papers that first arrived later
+
+
+@dataclass
+class _Plan:
+    """A request made ready to run: its parse, query, sort, filters and first notice."""
+
+    parsed: ParsedQuery
+    query: wq.Query
+    sort: SortName
+    filters: Filters
+    notice: str | None
 
 
 class SearchPolicy:
@@ -90,24 +101,9 @@ class SearchPolicy:
         limit = max(1, min(request.limit, MAX_RESULTS))
         offset = max(0, request.offset)
         reader = searcher.reader()
-        # 1. Build: the user's text as a query; tag:, bookmarked: and read: from their data.
-        parsed = self.queries.build(request.text, reader, as_you_type=request.as_you_type)
-        query = resolve_user_fields(parsed.query, reader, entries, user_version)
-        query = resolve_ranges(query, reader, self.engine.orderings)
-        sort = cast(SortName, normal_sort(request.sort))
-        if parsed.is_everything and sort == "relevance":
-            sort = "published"
-        filters = filters_for(
-            reader, entries, bookmarked=request.bookmarked, read=request.read, tag=request.tag
-        )
-        if request.arrived_after is not None:
-            arrived = arrived_after(reader, self.engine.orderings, request.arrived_after)
-            filters.include = arrived if filters.include is None else filters.include & arrived
-        notice = _SYNTAX_NOTICE if parsed.fell_back else None
-        if parsed.stop_words:
-            notice = (
-                f"{parsed.text!r} has only words too common to search for; showing every paper."
-            )
+        plan = self._plan(searcher, request, entries, user_version)
+        parsed, query, sort, filters = plan.parsed, plan.query, plan.sort, plan.filters
+        notice = plan.notice
 
         # 2. Run.
         def run(q: wq.Query) -> ResultWindow:
@@ -153,6 +149,51 @@ class SearchPolicy:
             suggestion=suggestion,
             elapsed_ms=(time.perf_counter() - started) * 1000,
         )
+
+    def matching(
+        self,
+        searcher: Any,
+        request: SearchRequest,
+        entries: Mapping[str, UserEntry],
+        user_version: object,
+    ) -> set[int]:
+        """Every docnum the results of ``request`` hold (loosened as they would be), in
+        no order: what "select all matches" selects, without reading a paper."""
+        plan = self._plan(searcher, request, entries, user_version)
+        matched = plan.filters.apply(self.engine.matches(searcher, plan.query))
+        parsed = plan.parsed
+        if not matched and parsed.words and not parsed.is_everything:
+            loose = self.queries.loosen(parsed.words, searcher.reader(), parsed.prefix_word)
+            matched = plan.filters.apply(self.engine.matches(searcher, loose))
+        return matched
+
+    def _plan(
+        self,
+        searcher: Any,
+        request: SearchRequest,
+        entries: Mapping[str, UserEntry],
+        user_version: object,
+    ) -> _Plan:
+        """Step 1: the user's text as a query; tag:, bookmarked: and read: from their data."""
+        reader = searcher.reader()
+        parsed = self.queries.build(request.text, reader, as_you_type=request.as_you_type)
+        query = resolve_user_fields(parsed.query, reader, entries, user_version)
+        query = resolve_ranges(query, reader, self.engine.orderings)
+        sort = cast(SortName, normal_sort(request.sort))
+        if parsed.is_everything and sort == "relevance":
+            sort = "published"
+        filters = filters_for(
+            reader, entries, bookmarked=request.bookmarked, read=request.read, tag=request.tag
+        )
+        if request.arrived_after is not None:
+            arrived = arrived_after(reader, self.engine.orderings, request.arrived_after)
+            filters.include = arrived if filters.include is None else filters.include & arrived
+        notice = _SYNTAX_NOTICE if parsed.fell_back else None
+        if parsed.stop_words:
+            notice = (
+                f"{parsed.text!r} has only words too common to search for; showing every paper."
+            )
+        return _Plan(parsed, query, sort, filters, notice)
 
     def _fragment_maker(self, abstract: str, words: set[str]) -> Callable[[], Fragment]:
         """Highlights ``abstract`` when called (the first time the fragment is read)."""

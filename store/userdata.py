@@ -107,7 +107,7 @@ class UserData:
         ``summary`` says what the change did (else it is worked out from the entries)."""
         with self._lock():
             self._load_locked()
-            entries = {key: entry.model_copy(deep=True) for key, entry in self._entries.items()}
+            entries = {key: entry.copy_for_change() for key, entry in self._entries.items()}
             result = change(entries)
             kept = {key: e for key, e in entries.items() if not e.is_blank()}
             if kept == self._entries:

@@ -66,6 +66,23 @@ async def _triage(pilot: Pilot[None]) -> None:
     await pilot.pause(0.4)
 
 
+async def _selection(pilot: Pilot[None]) -> None:
+    await pilot.press("slash", *"mixture of experts")
+    await pilot.pause(0.6)
+    await pilot.press("down", "space", "j", "space", "j", "j", "V")  # two, then a range
+    await pilot.pause(0.4)
+
+
+async def _priority(pilot: Pilot[None]) -> None:
+    await pilot.press(*"s" * 5, "j")  # published, seen, rising, upvotes, title, priority
+    await pilot.pause(0.8)
+
+
+async def _saved(pilot: Pilot[None]) -> None:
+    await pilot.press("5")
+    await pilot.pause(0.6)
+
+
 async def _help(pilot: Pilot[None]) -> None:
     await pilot.press("question_mark")
 
@@ -82,6 +99,9 @@ SHOTS: dict[str, Callable[[Pilot[None]], Awaitable[None]]] = {
     "bookmarks": _bookmarks,
     "queue": _queue,
     "triage": _triage,
+    "selection": _selection,
+    "priority": _priority,
+    "saved": _saved,
     "help": _help,
     "palette": _palette,
 }
@@ -147,8 +167,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp) / "lib"
         with Library.open(data_dir) as library:
-            report = library.import_pages([args.seeds])
-            if not report.ok or not library.count():
+            pages = sorted(args.seeds.glob("*.txt"))
+            half = len(pages) // 2
+            first = library.import_pages(pages[:half])  # the rest arrives after the
+            library.save_search("quantization", "quantization OR quantized")  # searches
+            library.save_search("moe", '"mixture of experts" OR moe')  # are saved: some
+            library.save_search("nvidia", "org:nvidia")  # of their papers are new
+            second = library.import_pages(pages[half:])
+            if not (first.ok and second.ok) or not library.count():
                 raise SystemExit(f"could not import the seed pages from {args.seeds}")
             _fetched_twice(library)
             for hit in library.search("distillation", limit=3).hits:

@@ -16,16 +16,18 @@ from textual.widgets import Input
 
 from store import Library, Listing, Paper, StoreError
 
+from .app_bindings import known_bindings, reserved_keys
 from .app_imports import ImportingApp
 from .config import Config, config_path, load_config, save_theme
 from .host import LibraryHost
 from .idle_gc import IdleCollector
 from .key_hold import FOCUS_MOVING, HOLD_CHECK_S, KeyHold
-from .keymap import binding_keys, check_keymap
+from .keymap import check_keymap
 from .messages import (
     OpenPaper,
     OpenSavedSearch,
     PaperChanged,
+    PapersChanged,
     ScreenClosed,
     ScreenOpened,
 )
@@ -38,9 +40,9 @@ from .screens.detail import DetailScreen
 from .screens.help import HelpEntry, HelpScreen
 from .screens.library import LibraryScreen
 from .screens.queue import QueueScreen
+from .screens.saved import SavedScreen
 from .screens.search import SearchScreen
 from .undo import undo_last_change
-from .widgets.dialogs import DIALOGS
 from .widgets.paper_list import PaperList
 from .workers import in_thread, with_library
 
@@ -75,12 +77,14 @@ class PaperdeckApp(ImportingApp):
         "search": SearchScreen,
         "bookmarks": BookmarksScreen,
         "queue": QueueScreen,
+        "saved": SavedScreen,
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "section('library')", "Library", show=False, id="app.library"),
         Binding("slash,2", "section('search')", "Search", id="app.search"),
         Binding("3", "section('bookmarks')", "Bookmarks", id="app.bookmarks"),
         Binding("4", "section('queue')", "Queue", show=False, id="app.queue"),
+        Binding("5", "section('saved')", "Saved searches", show=False, id="app.saved"),
         Binding("ctrl+z", "undo", "Undo", show=False, tooltip=UNDO_HELP, id="app.undo"),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
@@ -124,7 +128,8 @@ class PaperdeckApp(ImportingApp):
         self._told = 0  # notices of the library shown so far
         install_paste_filter()
         if self.config.keymap:
-            checked = check_keymap(self.config.keymap, _known_bindings(), _reserved_keys())
+            known, reserved = known_bindings(type(self)), reserved_keys(self.BINDINGS)
+            checked = check_keymap(self.config.keymap, known, reserved)
             self.config.problems.extend(checked.problems)  # shown once the app is up
             self.set_keymap(checked.keymap)
 
@@ -175,6 +180,7 @@ class PaperdeckApp(ImportingApp):
             if library is not None:
                 library.close()
             return
+        library.priority_settings = self.config.priority
         self.library = library
         self._initial_listing = listing
         self._seen_version = library.version()  # what the first screen shows
@@ -190,6 +196,7 @@ class PaperdeckApp(ImportingApp):
 
             def open_library() -> Library:
                 library = Library.open(data_dir)
+                library.priority_settings = self.config.priority
                 self._seen_version = library.version()  # what the screens will show
                 return library
 
@@ -246,6 +253,10 @@ class PaperdeckApp(ImportingApp):
     def on_paper_changed(self, message: PaperChanged) -> None:
         """Tell every screen a paper's user fields changed."""
         self._tell_changed(message.paper)
+
+    def on_papers_changed(self, message: PapersChanged) -> None:
+        """Many papers changed (a batch): every screen reloads."""
+        self.broadcast_library()
 
     def on_open_saved_search(self, message: OpenSavedSearch) -> None:
         """The search screen, searching the saved query; its papers are seen from now."""
@@ -357,35 +368,6 @@ class PaperdeckApp(ImportingApp):
         self.collector.stop()
         if self.library is not None:
             self.library.close()
-
-
-def _known_bindings() -> dict[str, str]:
-    """Every binding id of the app, its screens, widgets and dialogs, with its keys."""
-    owners: list[type] = [
-        PaperdeckApp,
-        LibraryScreen,
-        SearchScreen,
-        BookmarksScreen,
-        QueueScreen,
-        DetailScreen,
-        HelpScreen,
-        PaperList,
-        *DIALOGS,
-    ]
-    bindings = [
-        b for owner in owners for cls in owner.__mro__ for b in getattr(cls, "BINDINGS", [])
-    ]
-    return binding_keys(bindings)
-
-
-def _reserved_keys() -> dict[str, tuple[str, str]]:
-    """Keys that work everywhere before any other binding: key -> (binding id, what)."""
-    reserved = {"ctrl+c": ("textual.copy", "copying"), "ctrl+q": ("app.quit", "quitting")}
-    for binding in PaperdeckApp.BINDINGS:
-        if isinstance(binding, Binding) and binding.priority and binding.id:
-            for key in binding.key.split(","):
-                reserved[key.strip()] = (binding.id, binding.tooltip or binding.description)
-    return reserved
 
 
 def _is_a_host(app: PaperdeckApp) -> LibraryHost:

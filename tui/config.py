@@ -7,6 +7,19 @@
     "list.down" = "j,down,ctrl+n"
     "app.quit" = "q,ctrl+q"
 
+    [priority]                    # weights of the priority sort (0 turns one off)
+    upvotes = 1.0                 # per doubling of the upvotes
+    growth = 1.0                  # per doubling of the upvotes gained a day
+    saved_search = 2.0            # per saved search a paper matches
+    followed = 3.0                # from an organisation or author followed
+    recency = 2.0                 # on the day it was published; half after half_life_days
+    half_life_days = 7.0
+    code = 1.0                    # the paper has code
+
+    [follow]
+    organisations = ["NVIDIA", "Qwen"]
+    authors = ["Tri Dao"]
+
 Every binding's id is listed by the in-app help (``?``). A theme picked in the command
 palette is written back here.
 """
@@ -21,9 +34,11 @@ from pathlib import Path
 
 import platformdirs
 import tomli_w
+from pydantic import ValidationError
 
 from store.atomic import atomic_write_text
 from store.errors import UnwritableError
+from store.priority import Follows, PrioritySettings, PriorityWeights
 
 __all__ = ["CONFIG_ENV", "Config", "config_path", "load_config", "save_theme"]
 
@@ -46,6 +61,7 @@ class Config:
     theme: str | None = None
     keymap: dict[str, str] = field(default_factory=dict)
     reading_width: int = READING_WIDTH
+    priority: PrioritySettings = field(default_factory=PrioritySettings)
     problems: list[str] = field(default_factory=list)
 
 
@@ -79,7 +95,33 @@ def load_config(path: Path | None = None) -> Config:
                 config.problems.append(f"{path}: keymap.{binding_id} must be a string of keys")
     else:
         config.problems.append(f"{path}: [keymap] must be a table")
+    config.priority = _priority(raw, path, config.problems)
     return config
+
+
+def _priority(raw: dict[str, object], path: Path, problems: list[str]) -> PrioritySettings:
+    """The ``[priority]`` weights and ``[follow]`` lists; the defaults where they are wrong."""
+    settings = PrioritySettings()
+    for table, model in (("priority", PriorityWeights), ("follow", Follows)):
+        given = raw.get(table, {})
+        try:
+            if not isinstance(given, dict):
+                raise ValueError("it must be a table")
+            value = model.model_validate(given)
+        except (ValidationError, ValueError) as exc:
+            problems.append(f"{path}: [{table}] ignored: {_first_problem(exc)}")
+            continue
+        key = "weights" if table == "priority" else "follows"
+        settings = settings.model_copy(update={key: value})
+    return settings
+
+
+def _first_problem(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        error = exc.errors()[0]
+        where = ".".join(str(part) for part in error["loc"])
+        return f"{where}: {error['msg']}" if where else str(error["msg"])
+    return str(exc)
 
 
 def save_theme(theme: str, path: Path | None = None) -> None:

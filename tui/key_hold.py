@@ -27,6 +27,9 @@ FOCUS_MOVING = frozenset(
         "bookmarks.tags",
         "bookmarks.note",
         "bookmarks.export",
+        "search.save",
+        "list.tag",
+        "list.export",
     }
 )
 """Binding ids whose action puts the cursor in a text box."""

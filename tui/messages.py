@@ -23,6 +23,7 @@ __all__ = [
     "OpenPaper",
     "OpenSavedSearch",
     "PaperChanged",
+    "PapersChanged",
     "ScreenClosed",
     "ScreenOpened",
 ]
@@ -47,6 +48,11 @@ class PaperChanged(Message):
     def __init__(self, paper: Paper) -> None:
         super().__init__()
         self.paper = paper
+
+
+class PapersChanged(Message):
+    """Many papers' user fields changed at once (a batch on a selection): every screen
+    reloads what it shows."""
 
 
 class OpenPaper(Message):

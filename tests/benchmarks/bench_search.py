@@ -78,6 +78,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.build:
         _build(args.library, args.build)
+    if args.rounds < 1:
+        return  # built only
     # per version, per round: first-time and repeated (cpu, wall) of every query
     runs: dict[Path, list[dict[str, list[float]]]] = {c: [] for c in args.code}
     totals: dict[Path, list[int]] = {c: [] for c in args.code}

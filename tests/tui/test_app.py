@@ -126,7 +126,7 @@ async def test_sort_keeps_the_cursor_on_its_paper(data_dir: Path) -> None:
         await pilot.press("j", "j")
         chosen = library_list(app).current
         assert chosen is not None
-        for sort in ("seen", "rising", "upvotes", "title", "published"):
+        for sort in ("seen", "rising", "upvotes", "title", "priority", "published"):
             await pilot.press("s")
             await wait_for(pilot, lambda s=sort: app.screen.sort == s and loaded(app, 6)())  # type: ignore[attr-defined]
             await wait_for(pilot, lambda: library_list(app).current is not None)

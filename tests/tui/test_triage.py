@@ -108,3 +108,30 @@ async def test_back_from_a_paper_or_a_triage_the_results_keep_the_focus(tmp_path
         await pilot.press("slash")  # asked for: the query box
         await wait_for(pilot, lambda: isinstance(app.focused, Input))
         assert app.screen.query_one(Input).value == "topic"
+
+
+async def test_sorted_by_priority_each_paper_says_why(tmp_path: Path) -> None:
+    data_dir = _twenty_papers(tmp_path)
+    with Library.open(data_dir) as library:
+        library.save_search("seven", '"topic 7"')
+    app = make_app(data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, loaded(app, 20))
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        while screen.sort != "priority":
+            await pilot.press("s")
+        await pilot.press("g")
+        status = lambda: str(screen.query_one("#library-status").render())  # noqa: E731
+        # The saved search lifts Paper 07 (3 for its upvotes + 2) over Paper 19 (4.3).
+        await wait_for(
+            pilot, lambda: "why here: matches saved search 'seven' · 7 upvotes" in status()
+        )
+        await pilot.press("T")
+        await wait_for(pilot, lambda: isinstance(app.screen, TriageScreen))
+        why = lambda: str(app.screen.query_one("#triage-why").render())  # noqa: E731
+        await wait_for(pilot, lambda: "Paper 07" in _title(app))
+        await wait_for(pilot, lambda: "matches saved search 'seven'" in why())
+        await pilot.press("l")
+        await wait_for(pilot, lambda: "Paper 19" in _title(app))
+        await wait_for(pilot, lambda: why() == "priority: 19 upvotes")

@@ -44,7 +44,7 @@ COMMANDS = (
     "saved",
     "digest",
 )
-SORTS = ["relevance", "published", "seen", "rising", "upvotes", "title", "date"]
+SORTS = ["relevance", "published", "seen", "rising", "upvotes", "title", "priority", "date"]
 _ID_HELP = "a paper's id, a unique start of it (6+ characters), or its arXiv id"
 
 
@@ -155,7 +155,8 @@ def add_subcommands(
         choices=SORTS,
         default="relevance",
         help="relevance; published (newest first, undated last); seen (newest arrival "
-        "first); rising (upvotes gained a day); upvotes; title. 'date' is published",
+        "first); rising (upvotes gained a day); upvotes; title; priority (what to read "
+        "first, with why: weights in the config's [priority]). 'date' is published",
     )
     p.add_argument("--limit", type=at_least(1), default=20, help="how many results to print")
     p.add_argument("--offset", type=at_least(0), default=0, help="how many results to skip first")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import ClassVar, cast
 
+from textual import on
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
@@ -12,8 +13,17 @@ from store import Library, Paper
 
 from ..host import LibraryHost
 from ..messages import OpenPaper, PaperChanged, ScreenClosed, ScreenOpened
+from ..render import plural
 from ..widgets.paper_list import PaperList
 from ..workers import with_library
+from .batch import (
+    SelectionBar,
+    bookmark_papers,
+    export_papers,
+    queue_papers,
+    read_papers,
+    tag_papers,
+)
 
 __all__ = ["ListScreen", "PaperScreen", "ShownListScreen"]
 
@@ -87,6 +97,17 @@ class PaperScreen(Screen[None]):
 
             with_library(self.app, queue, done=queued, group="paper-queue")
 
+    def read_why(self, paper_id: str, shown: Callable[[str], None]) -> None:
+        """Why the paper is where it is in the priority order, in words, to ``shown``
+        (in a worker; a newer call drops an older one's answer)."""
+        with_library(
+            self,
+            lambda library: library.priority_of(paper_id).why,
+            done=shown,
+            exclusive=True,
+            group="priority-why",
+        )
+
     def _write(self, change: Callable[[Library], Paper]) -> None:
         # The app's worker: the change is told even if this screen closes meanwhile.
         with_library(self.app, change, done=self.tell_changed, group="paper-change")
@@ -110,7 +131,73 @@ class ListScreen(PaperScreen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("T", "triage", "Triage", show=False, id="list.triage"),
+        Binding("asterisk", "mark_all", "Select all", show=False, id="list.mark_all"),
+        Binding("t", "tag", "Tag", show=False, id="list.tag"),
+        Binding("e", "export", "Export", show=False, id="list.export"),
     ]
+
+    def on_mount(self) -> None:
+        self.mount(SelectionBar())
+
+    # -- the selection (Space, V, * and Esc in the list) ---------------------------------
+
+    def marked_ids(self) -> list[str]:
+        """The selected papers' ids, in the order they were selected."""
+        return list(self.paper_list.marked)
+
+    def targets(self) -> tuple[list[str], str]:
+        """What tag and export act on: the selection, else the paper under the cursor;
+        and how to name it."""
+        if ids := self.marked_ids():
+            return ids, f"{len(ids):,} selected {plural(len(ids), 'paper')}"
+        paper = self.current_paper()
+        return ([paper.id], repr(paper.title)) if paper else ([], "")
+
+    def all_match_ids(self, library: Library) -> list[str]:
+        """Every paper the list holds (not only the rows read so far), for ``*``."""
+        return self.paper_list.source.ids(0, len(self.paper_list.source))
+
+    def action_mark_all(self) -> None:
+        """Select every paper of the list: all matches of its search, at any size."""
+        plist = self.paper_list
+
+        def chosen(ids: list[str]) -> None:
+            plist.set_marks(ids)
+            self.notify(f"Selected {len(ids):,} {plural(len(ids), 'paper')}", timeout=2)
+
+        with_library(self, self.all_match_ids, done=chosen, exclusive=True, group="mark-all")
+
+    @on(PaperList.MarksChanged)
+    def marks_changed(self, event: PaperList.MarksChanged) -> None:
+        self.query_one(SelectionBar).show_count(len(event.paper_list.marked), self)
+
+    def action_toggle_bookmark(self) -> None:
+        if ids := self.marked_ids():
+            bookmark_papers(self, ids)
+        else:
+            super().action_toggle_bookmark()
+
+    def action_toggle_read(self) -> None:
+        if ids := self.marked_ids():
+            read_papers(self, ids)
+        else:
+            super().action_toggle_read()
+
+    def action_queue(self) -> None:
+        if ids := self.marked_ids():
+            queue_papers(self, ids)
+        else:
+            super().action_queue()
+
+    def action_tag(self) -> None:
+        ids, what = self.targets()
+        if ids:
+            tag_papers(self, ids, what)
+
+    def action_export(self) -> None:
+        ids, _what = self.targets()
+        if ids:
+            export_papers(self, ids)
 
     def triage_key(self) -> str:
         """The name of what the list shows, for a triage to resume where it stopped."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
@@ -16,18 +15,12 @@ from store import ConflictError, Library, Paper, StoreError
 
 from ..keys import binding_key
 from ..render import plural, safe
-from ..widgets.dialogs import (
-    ConfirmDialog,
-    ExportChoice,
-    ExportDialog,
-    NoteChoice,
-    NoteConflictDialog,
-    TextDialog,
-)
+from ..widgets.dialogs import ConfirmDialog, NoteChoice, NoteConflictDialog, TextDialog
 from ..widgets.paper_list import PaperList
 from ..widgets.sources import Row, StaticSource
 from ..workers import tell_store_error, with_library
 from .base import ShownListScreen
+from .export_flow import ask_and_export
 
 __all__ = ["BookmarksScreen"]
 
@@ -116,7 +109,7 @@ class BookmarksScreen(ShownListScreen):
     def action_toggle_bookmark(self) -> None:
         """Here ``b`` removes the bookmark, and says how to take that back at once."""
         paper = self.current_paper()
-        if paper is None or not paper.bookmarked:
+        if paper is None or not paper.bookmarked or self.paper_list.marked:
             super().action_toggle_bookmark()
             return
         self.removed = paper
@@ -135,6 +128,9 @@ class BookmarksScreen(ShownListScreen):
         self._edit(lambda library: library.bookmark(paper_id))
 
     def action_edit_tags(self) -> None:
+        if self.paper_list.marked:
+            self.action_tag()  # the selection: tags added and removed on every paper
+            return
         self._ask("Tags (comma-separated)", "tags", "survey, to-read")
 
     def action_edit_note(self) -> None:
@@ -226,37 +222,19 @@ class BookmarksScreen(ShownListScreen):
     # -- export ------------------------------------------------------------------------
 
     def action_export(self) -> None:
+        if self.paper_list.marked:
+            super().action_export()  # the selection
+            return
         count = len(self.paper_list.source)
         if not count:
             self.notify("No bookmarks to export yet.", severity="warning")
             return
-
-        def chosen(choice: ExportChoice | None) -> None:
-            if choice is None:
-                return
-            if choice.path.exists():
-
-                def confirmed(yes: bool | None) -> None:
-                    if yes:
-                        self._export(choice, force=True)
-
-                self.app.push_screen(
-                    ConfirmDialog(f"{choice.path} exists. Overwrite it?"), confirmed
-                )
-            else:
-                self._export(choice, force=False)
-
-        self.app.push_screen(ExportDialog(Path.home(), count), chosen)
-
-    def _export(self, choice: ExportChoice, *, force: bool) -> None:
         tag = self.tag
-
-        def exported(count: int) -> None:
-            self.app.notify(f"Exported {count} papers to {choice.path}", markup=False, timeout=8)
-
-        with_library(
-            self.app,
-            lambda library: library.export_to(choice.path, choice.fmt, tag=tag, force=force),
-            done=exported,
-            group="bookmarks-export",
+        ask_and_export(
+            self,
+            count,
+            "bookmarks",
+            lambda library, choice, force: library.export_to(
+                choice.path, choice.fmt, tag=tag, force=force
+            ),
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import ClassVar, Literal
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -21,8 +22,8 @@ from .base import ListScreen
 
 __all__ = ["LibraryScreen"]
 
-SortKey = Literal["published", "seen", "rising", "upvotes", "title"]
-SORTS: tuple[SortKey, ...] = ("published", "seen", "rising", "upvotes", "title")
+SortKey = Literal["published", "seen", "rising", "upvotes", "title", "priority"]
+SORTS: tuple[SortKey, ...] = ("published", "seen", "rising", "upvotes", "title", "priority")
 FILTERS = ("all", "unread", "bookmarked")
 
 EMPTY_HELP = """Your library is empty.
@@ -62,6 +63,7 @@ class LibraryScreen(ListScreen):
         self.sort: SortKey = "published"
         self.filter: str = "all"
         self.loaded = False
+        self.why: str | None = None  # sorted by priority: why the cursor's paper is there
 
     def compose(self) -> ComposeResult:
         with Vertical(id="library-body"):
@@ -109,6 +111,15 @@ class LibraryScreen(ListScreen):
             group="library-listing",
         )
 
+    def all_match_ids(self, library: Library) -> list[str]:
+        only = self.filter
+        return library.matching_ids(
+            "",
+            read=False if only == "unread" else None,
+            bookmarked=True if only == "bookmarked" else None,
+            arrived_after=self.host.new_since if only == "new" else None,
+        )
+
     def _show(self, shown: tuple[ListingSource, int, int]) -> None:
         source, index, total = shown
         self.loaded = True
@@ -141,7 +152,26 @@ class LibraryScreen(ListScreen):
             parts = [f"{shown:,} of {total:,} papers", f"only {self.filter}"]
         parts.insert(1, f"sorted by {self.sort}")
         parts.append(key_hints(self, STATUS_KEYS))
-        self.query_one("#library-status", Static).update(Text("  ·  ".join(parts)))
+        line = Text("  ·  ".join(parts))
+        if self.sort == "priority" and self.why is not None:
+            line.append("\nwhy here: ", style="bold")
+            line.append_text(safe(self.why))
+        self.query_one("#library-status", Static).update(line)
+
+    @on(PaperList.Highlighted, "#library-list")
+    def highlighted(self, event: PaperList.Highlighted) -> None:
+        """Sorted by priority, the status says why the paper under the cursor is there."""
+        if self.sort != "priority" or event.paper is None:
+            return
+        paper_id = event.paper.id
+
+        def shown(why: str) -> None:
+            current = self.paper_list.current
+            if current is not None and current.id == paper_id:
+                self.why = why
+                self._status()
+
+        self.read_why(paper_id, shown)
 
     def _empty_help(self) -> Text:
         """How to fill the library, and the keys to learn more or leave."""
@@ -167,6 +197,7 @@ class LibraryScreen(ListScreen):
 
     def action_cycle_sort(self) -> None:
         self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        self.why = None
         self.library_changed()
 
     def action_filter(self, name: str) -> None:

@@ -14,6 +14,7 @@ from textual.widgets import Footer, Input, Static
 from store import Library, Paper, Results
 
 from ..render import plural, safe, spans_text
+from ..widgets.dialogs import TextDialog
 from ..widgets.paper_list import PaperList
 from ..widgets.sources import SearchSource
 from ..workers import with_library
@@ -21,8 +22,16 @@ from .base import ListScreen
 
 __all__ = ["SearchScreen"]
 
-SortKey = Literal["relevance", "published", "seen", "rising", "upvotes", "title"]
-SORTS: tuple[SortKey, ...] = ("relevance", "published", "seen", "rising", "upvotes", "title")
+SortKey = Literal["relevance", "published", "seen", "rising", "upvotes", "title", "priority"]
+SORTS: tuple[SortKey, ...] = (
+    "relevance",
+    "published",
+    "seen",
+    "rising",
+    "upvotes",
+    "title",
+    "priority",
+)
 PAGE_SIZE = 50
 SYNTAX = (
     'words ANDed · OR · NOT · -word · "phrase" · title: org: tag: · '
@@ -41,6 +50,7 @@ class SearchScreen(ListScreen):
         Binding("s", "cycle_sort", "Sort", id="search.sort"),
         Binding("escape", "leave", "Back", id="search.back"),
         Binding("slash", "focus_input", "Edit query", show=False, id="search.edit"),
+        Binding("ctrl+s", "save_search", "Save search", show=False, id="search.save"),
     ]
 
     pending_query = ""
@@ -168,6 +178,36 @@ class SearchScreen(ListScreen):
             getattr(event, "stop", lambda: None)()
 
     # -- actions -----------------------------------------------------------------------
+
+    def all_match_ids(self, library: Library) -> list[str]:
+        shown = self.results.query if self.results is not None else ""
+        return library.matching_ids(shown, as_you_type=True)
+
+    def action_save_search(self) -> None:
+        """Name the query shown and save it (``5`` lists the saved searches)."""
+        query = self.query_one(Input).value.strip()
+        if not query:
+            self.notify("Type a query first, then save it.", timeout=3)
+            return
+
+        def named(name: str | None) -> None:
+            if not name or not name.strip():
+                return
+
+            def save(library: Library) -> str:
+                saved = library.save_search(name.strip(), query)
+                return f"Saved {saved.name!r}: {saved.query}"
+
+            with_library(
+                self,
+                save,
+                done=lambda said: self.notify(said, markup=False, timeout=4),
+                group="search-save",
+            )
+
+        self.app.push_screen(
+            TextDialog(f"Name for the search {query!r}", "", "quantization"), named
+        )
 
     def triage_key(self) -> str:
         return f"search:{self.query_one(Input).value.strip()}:{self.sort}"

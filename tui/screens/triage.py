@@ -40,7 +40,8 @@ class TriageScreen(PaperScreen):
     TriageScreen #triage-body { padding: 0 1; }
     TriageScreen #triage-progress { color: $text-muted; padding: 1 0 0 0; }
     TriageScreen #triage-title { color: $accent; padding: 1 0 0 0; }
-    TriageScreen #triage-meta { color: $text-muted; padding-bottom: 1; }
+    TriageScreen #triage-meta { color: $text-muted; }
+    TriageScreen #triage-why { color: $text-muted; padding-bottom: 1; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -67,6 +68,7 @@ class TriageScreen(PaperScreen):
             yield Static(id="triage-progress", markup=False)
             yield Static(id="triage-title", markup=False)
             yield Static(id="triage-meta", markup=False)
+            yield Static(id="triage-why", markup=False)
             yield Static(id="triage-abstract", markup=False)
         yield Footer()
 
@@ -118,6 +120,19 @@ class TriageScreen(PaperScreen):
         ]
         self.query_one("#triage-meta", Static).update(Text(" · ".join(m for m in meta if m)))
         self.query_one("#triage-abstract", Static).update(safe(paper.abstract))
+        self._why(paper.id)
+
+    def _why(self, paper_id: str) -> None:
+        """The paper's priority reasons, under its metadata."""
+
+        def shown(why: str) -> None:
+            if self.paper is not None and self.paper.id == paper_id:
+                line = Text("priority: ", style="bold")
+                line.append_text(safe(why))
+                self.query_one("#triage-why", Static).update(line)
+
+        self.query_one("#triage-why", Static).update("")
+        self.read_why(paper_id, shown)
         self.query_one("#triage-body", VerticalScroll).scroll_home(animate=False)
 
     def _finished(self) -> None:

@@ -192,20 +192,22 @@ class ExportDialog(Dialog[ExportChoice | None]):
     )
     HINT_FIELD = "export-path"
 
-    def __init__(self, folder: Path, count: int) -> None:
+    def __init__(self, folder: Path, count: int, what: str = "bookmarks") -> None:
         super().__init__()
         self.folder = folder
         self.count = count
+        self.what = what
+        self.stem = "bookmarks" if what == "bookmarks" else "selection"
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(
-                Text(f"Export {self.count} bookmarks"), classes="dialog-title", markup=False
+                Text(f"Export {self.count} {self.what}"), classes="dialog-title", markup=False
             )
             yield Select(
                 [(f, f) for f in FORMATS], value="bibtex", allow_blank=False, id="export-format"
             )
-            yield Input(str(self.folder / default_filename("bibtex")), id="export-path")
+            yield Input(str(self.folder / default_filename("bibtex", self.stem)), id="export-path")
             yield self.hint_label()
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Export", id="export", variant="primary")
@@ -219,7 +221,7 @@ class ExportDialog(Dialog[ExportChoice | None]):
         path_input = self.query_one("#export-path", Input)
         current = Path(path_input.value)
         fmt = str(event.value)
-        path_input.value = str(current.with_name(default_filename(fmt)))  # type: ignore[arg-type]
+        path_input.value = str(current.with_name(default_filename(fmt, self.stem)))  # type: ignore[arg-type]
 
     @on(Button.Pressed, "#export")
     @on(Input.Submitted, "#export-path")

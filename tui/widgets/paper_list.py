@@ -34,6 +34,9 @@ class PaperList(ScrollView, can_focus=True):
         Binding("pagedown,ctrl+f", "page_down", "Page down", show=False, id="list.page_down"),
         Binding("pageup,ctrl+b", "page_up", "Page up", show=False, id="list.page_up"),
         Binding("enter", "select", "Open", id="list.open"),
+        Binding("space", "toggle_mark", "Select", show=False, id="list.mark"),
+        Binding("V", "mark_range", "Select range", show=False, id="list.mark_range"),
+        Binding("escape", "clear_marks", "Clear selection", show=False, id="list.clear_marks"),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -41,6 +44,7 @@ class PaperList(ScrollView, can_focus=True):
         "paper-list--dim",
         "paper-list--match",
         "paper-list--mark",
+        "paper-list--selected",
     }
 
     cursor: reactive[int] = reactive(0, always_update=True, init=False)
@@ -64,13 +68,29 @@ class PaperList(ScrollView, can_focus=True):
 
         paper: Paper
 
+    class MarksChanged(Message):
+        """Papers were selected or unselected (``Space``, a range, all matches)."""
+
+        def __init__(self, paper_list: PaperList) -> None:
+            super().__init__()
+            self.paper_list = paper_list
+
+        @property
+        def control(self) -> PaperList:
+            """The list whose selection changed."""
+            return self.paper_list
+
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.source: RowSource = StaticSource()
         self._loading: tuple[int, int] | None = None
-        # Drawn rows by (index, width, under the cursor, focused): scrolling by one row
-        # draws one new row. Cleared whenever rows or styles change.
-        self._lines: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(1024)
+        self.marked: dict[str, None] = {}
+        """The ids of the selected papers, in the order they were selected (kept across
+        reloads; ``Esc`` clears them)."""
+        self._anchor: int | None = None  # where the last Space was: a range starts there
+        # Drawn rows by (index, width, under the cursor, focused, selected): scrolling by
+        # one row draws one new row. Cleared whenever rows or styles change.
+        self._lines: LRUCache[tuple[int, int, bool, bool, bool], Strip] = LRUCache(1024)
 
     # -- data --------------------------------------------------------------------------
 
@@ -165,6 +185,53 @@ class PaperList(ScrollView, can_focus=True):
         if isinstance(offset, int):
             self.cursor = int(self.scroll_offset.y) + offset
 
+    # -- selection ---------------------------------------------------------------------
+
+    def set_marks(self, ids: list[str]) -> None:
+        """Select exactly ``ids`` (all matches of a search, say)."""
+        self.marked = dict.fromkeys(ids)
+        self._marks_changed()
+
+    def _marks_changed(self) -> None:
+        self._lines.clear()
+        self.refresh()
+        self.post_message(self.MarksChanged(self))
+
+    def action_toggle_mark(self) -> None:
+        """Select the paper under the cursor (or unselect it) and go to the next one."""
+        paper = self.current
+        if paper is None:
+            return
+        if self.marked.pop(paper.id, self) is self:  # was not selected
+            self.marked[paper.id] = None
+        self._anchor = self.cursor
+        self._marks_changed()
+        self.cursor += 1
+
+    def action_mark_range(self) -> None:
+        """Select every paper from the last one selected with Space to the cursor."""
+        anchor = self._anchor if self._anchor is not None else self.cursor
+        start, stop = min(anchor, self.cursor), max(anchor, self.cursor) + 1
+        source = self.source
+
+        def added(ids: list[str]) -> None:
+            if source is self.source:
+                self.marked.update(dict.fromkeys(ids))
+                self._anchor = self.cursor
+                self._marks_changed()
+
+        in_thread(self, lambda: source.ids(start, stop), done=added, group="paper-list-range")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "clear_marks":
+            return bool(self.marked)  # else Esc goes on to the screen (back)
+        return True
+
+    def action_clear_marks(self) -> None:
+        self.marked = {}
+        self._anchor = None
+        self._marks_changed()
+
     # -- loading -----------------------------------------------------------------------
 
     def _request(self, start: int, stop: int, *, urgent: bool = False) -> None:
@@ -222,20 +289,25 @@ class PaperList(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         index = int(self.scroll_offset.y) + y
-        key = (index, width, index == self.cursor, self.has_focus)
-        if (cached := self._lines.get(key)) is not None:
-            return cached
         base = self.rich_style
         if index >= len(self.source):
             return Strip.blank(width, base)
         row = self.source.cached(index)
+        selected = row is not None and row.paper.id in self.marked
+        key = (index, width, index == self.cursor, self.has_focus, selected)
+        if (cached := self._lines.get(key)) is not None:
+            return cached
         if row is None:
             height = self.scrollable_content_region.height
             top = int(self.scroll_offset.y)
             self._request(top, top + height + 1, urgent=True)
             text = Text("  …", style=self.get_component_rich_style("paper-list--dim", partial=True))
         else:
-            text = self._row_text(row, width)
+            text = self._row_text(row, width, selected)
+        if selected:
+            picked = self.get_component_rich_style("paper-list--selected", partial=True)
+            text.stylize(picked)
+            base = base + picked
         if index == self.cursor:
             cursor_style = self.get_component_rich_style("paper-list--cursor", partial=True)
             text.stylize(cursor_style)
@@ -247,14 +319,14 @@ class PaperList(ScrollView, can_focus=True):
             self._lines[key] = strip
         return strip
 
-    def _row_text(self, row: Row, width: int) -> Text:
+    def _row_text(self, row: Row, width: int, selected: bool) -> Text:
         paper = row.paper
         dim = self.get_component_rich_style("paper-list--dim", partial=True)
         mark = self.get_component_rich_style("paper-list--mark", partial=True)
         text = Text(no_wrap=True, overflow="ellipsis", end="")
         text.append("★" if paper.bookmarked else " ", style=mark)
         text.append(" " if paper.read else "•", style=mark)
-        text.append(" ")
+        text.append("✓ " if selected else "  ", style=mark + Style(bold=True))
         if width >= 70:
             if paper.published:
                 text.append(f"{paper.published.isoformat():<10} ", style=dim)

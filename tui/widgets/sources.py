@@ -47,6 +47,10 @@ class RowSource:
         """Where a paper stands (may block), or None."""
         raise NotImplementedError
 
+    def ids(self, start: int, stop: int) -> list[str]:
+        """The paper ids of rows ``start``..``stop`` (may block: call it in a worker)."""
+        raise NotImplementedError
+
     def close(self) -> None:
         """Release what the source holds."""
 
@@ -70,6 +74,9 @@ class StaticSource(RowSource):
 
     def position(self, paper_id: str) -> int | None:
         return next((i for i, row in enumerate(self.rows) if row.paper.id == paper_id), None)
+
+    def ids(self, start: int, stop: int) -> list[str]:
+        return [row.paper.id for row in self.rows[max(0, start) : stop]]
 
 
 class ListingSource(RowSource):
@@ -110,6 +117,9 @@ class ListingSource(RowSource):
 
     def position(self, paper_id: str) -> int | None:
         return self.listing.position(paper_id)
+
+    def ids(self, start: int, stop: int) -> list[str]:
+        return self.listing.ids(start, stop)
 
     def close(self) -> None:
         self.listing.close()
@@ -168,3 +178,15 @@ class SearchSource(RowSource):
 
     def position(self, paper_id: str) -> int | None:
         return next((i for i, row in self._rows.items() if row.paper.id == paper_id), None)
+
+    def ids(self, start: int, stop: int) -> list[str]:
+        found: list[str] = []
+        start, stop = max(0, start), min(self._total, stop)
+        while start + len(found) < stop:
+            window = self._fetch(
+                start + len(found), min(self.WINDOW * 10, stop - start - len(found))
+            )
+            if not window.hits:
+                break
+            found += [hit.paper.id for hit in window.hits]
+        return found
