@@ -19,6 +19,7 @@ from .atomic import atomic_write_bytes
 from .cache import SizedCache
 from .engine_types import reader_key, segment_key
 from .errors import UnwritableError
+from .whoosh_private import numeric_column
 
 __all__ = ["SORT_COLUMNS", "Ordering", "Orderings"]
 
@@ -138,7 +139,9 @@ class Orderings:
             key = (segment_key(sub), name)
             cached = self._columns.get(key)
             if cached is None:
-                cached = list(sub.column_reader(name)) if sub.doc_count_all() else []
+                cached = numeric_column(sub, name) if sub.doc_count_all() else []
+                if cached is None:
+                    cached = list(sub.column_reader(name))
                 self._columns.put(key, cached)
             values.extend(cached)
         return values

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import shutil
+import sys
 from array import array
 from itertools import accumulate
 from pathlib import Path
@@ -27,6 +28,7 @@ __all__ = [
     "deleted_docs",
     "field_lengths",
     "leaf_postings",
+    "numeric_column",
     "remember_missing_columns",
     "segment_count",
     "whoosh_version",
@@ -131,6 +133,40 @@ def field_lengths(reader: Any, fieldname: str) -> array[int] | None:
     if len(lengths) < doccount:  # trailing documents without a value
         lengths.extend([1] * (doccount - len(lengths)))
     return lengths
+
+
+def numeric_column(sub: Any, fieldname: str) -> list[int] | None:
+    """Every document's value of a sortable unsigned-int ``NUMERIC`` field in one
+    segment, read at once (Whoosh reads them one seek at a time: 0.15 s for 100,000);
+    None where that is not possible (the caller then reads them the public way).
+
+    Private parts (checked on 2.7.5): ``SegmentReader._perdoc.has_column`` and
+    ``.column_reader``, the numeric column reader's ``_dbfile/_basepos/_count/
+    _typecode/_default``.
+    """
+    field = sub.schema[fieldname]
+    if getattr(field, "numtype", None) is not int or field.signed or field.decimal_places:
+        return None  # stored as is only for unsigned whole numbers
+    doccount = int(sub.doc_count_all())
+    try:
+        perdoc = sub._perdoc
+        if not perdoc.has_column(fieldname):
+            return [field.column_type.default_value()] * doccount if doccount else []
+        column = perdoc.column_reader(fieldname, field.column_type)
+        typecode, count = column._typecode, column._count
+        raw = column._dbfile.get(column._basepos, count * column._fixedlen)
+        values = array(typecode)
+        values.frombytes(bytes(raw))
+    except (AttributeError, TypeError, ValueError):
+        return None
+    if values.itemsize != column._fixedlen:
+        return None
+    if sys.byteorder == "little":
+        values.byteswap()  # Whoosh writes them big-endian ("!")
+    result = values.tolist()
+    if len(result) < doccount:  # trailing documents without a value
+        result.extend([column._default] * (doccount - len(result)))
+    return result
 
 
 def segment_count(ix: Any) -> int:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from store import Library
 from store.whoosh_private import (
     CHECKED_VERSIONS,
     deleted_docs,
     field_lengths,
+    numeric_column,
     segment_count,
     whoosh_version,
 )
+from tests.helpers import make_page, write
 
 
 def test_installed_whoosh_is_a_checked_version() -> None:
@@ -31,5 +35,33 @@ def test_private_reads_agree_with_the_public_api(loaded: Library) -> None:
                 sub.doc_field_length(d, "title", 1) for d in range(sub.doc_count_all())
             ]
         assert segment_count(loaded._index.ix) == len(searcher.reader().leaf_readers())
+    finally:
+        searcher.close()
+
+
+def test_numeric_columns_read_at_once_equal_whoosh_reading_them_one_by_one(
+    library: Library, tmp_path: Path
+) -> None:
+    # Several segments (two imports), an updated paper (a deleted docnum), papers with
+    # no value in a column (no upvotes, no date) and a large value.
+    first = [("A paper", "About a.", "  • 2 authors\n·\nMar 3, 2024 4000000000")]
+    first += [(f"Paper {n}", f"About {n}.") for n in range(5)]
+    library.import_pages([write(tmp_path / "one.txt", make_page(first))])
+    library.import_pages(
+        [
+            write(
+                tmp_path / "two.txt",
+                make_page([("A paper", "About a.", "  • 3 authors\n·\nMar 3, 2024 7")]),
+            )
+        ]
+    )
+    searcher = library._index.open_searcher()
+    try:
+        subs = [sub for sub, _ in searcher.reader().leaf_readers()]
+        assert len(subs) >= 2 and any(sub.has_deletions() for sub in subs)
+        for sub in subs:
+            for name in ("upvotes", "year", "sort_published", "sort_seen", "rising", "authors"):
+                assert numeric_column(sub, name) == list(sub.column_reader(name)), name
+        assert numeric_column(subs[0], "sort_title") is None  # text: read the public way
     finally:
         searcher.close()
