@@ -170,8 +170,8 @@ class Library(SavedSearchVerbs, ExportVerbs, BatchVerbs, PriorityVerbs):
         request = SearchRequest(
             text, sort, limit, offset, as_you_type, bookmarked, read, tag, arrived_after
         )
-        entries = self.userdata.entries()
-        version: object = self.userdata.revision
+        entries, revision = self.userdata.snapshot()
+        version: object = revision
         if normal_sort(sort) == "priority":  # its order depends on more than the user data
             version = (version, self._priority.token())
         return self._guard.read(lambda s: self._policy.search(s, request, entries, version))

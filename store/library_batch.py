@@ -49,8 +49,7 @@ class BatchVerbs:
             tag=tag,
             arrived_after=arrived_after,
         )
-        entries = self.userdata.entries()
-        version = self.userdata.revision
+        entries, version = self.userdata.snapshot()
 
         def find(searcher: object) -> list[str]:
             matched = self._policy.matching(searcher, request, entries, version)
@@ -71,8 +70,7 @@ class BatchVerbs:
         ``arrived_after`` (all of them if None): a saved search's total and new papers,
         counted from the match set (no paper is read)."""
         request = SearchRequest(text)
-        entries = self.userdata.entries()
-        version = self.userdata.revision
+        entries, version = self.userdata.snapshot()
 
         def count(searcher: object) -> tuple[int, int]:
             matched = self._policy.matching(searcher, request, entries, version)

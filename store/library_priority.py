@@ -37,13 +37,13 @@ class PriorityVerbs:
         self._priority.settings = settings
 
     def _priority_order(self, searcher: Any) -> Ordering:
-        entries = self.userdata.entries()
-        return self._priority.ordering(searcher, entries, self.userdata.revision)
+        entries, version = self.userdata.snapshot()
+        return self._priority.ordering(searcher, entries, version)
 
     def priority_of(self, paper_id: str) -> Priority:
         """A paper's priority and the reasons for it, in plain words."""
         paper_id = check_id(paper_id)
-        entries, version = self.userdata.entries(), self.userdata.revision
+        entries, version = self.userdata.snapshot()
 
         def read(searcher: Any) -> Priority:
             docnum = searcher.document_number(id=paper_id)

@@ -23,9 +23,7 @@ class SavedSearchVerbs:
 
     if TYPE_CHECKING:  # Library's own
 
-        def match_counts(
-            self, text: str, arrived_after: datetime | None
-        ) -> tuple[int, int]: ...
+        def match_counts(self, text: str, arrived_after: datetime | None) -> tuple[int, int]: ...
 
         def search(
             self,

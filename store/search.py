@@ -156,13 +156,19 @@ class SearchPolicy:
         request: SearchRequest,
         entries: Mapping[str, UserEntry],
         user_version: object,
+        *,
+        exact: bool = False,
     ) -> set[int]:
         """Every docnum the results of ``request`` hold (loosened as they would be), in
-        no order: what "select all matches" selects, without reading a paper."""
+        no order: what "select all matches" selects, without reading a paper. With
+        ``exact``, only the exact matches: no near spellings, and nothing for a query
+        of only common words or one that could not be understood."""
         plan = self._plan(searcher, request, entries, user_version)
-        matched = plan.filters.apply(self.engine.matches(searcher, plan.query))
         parsed = plan.parsed
-        if not matched and parsed.words and not parsed.is_everything:
+        if exact and (parsed.stop_words or parsed.fell_back or parsed.is_everything):
+            return set()
+        matched = plan.filters.apply(self.engine.matches(searcher, plan.query))
+        if not matched and not exact and parsed.words and not parsed.is_everything:
             loose = self.queries.loosen(parsed.words, searcher.reader(), parsed.prefix_word)
             matched = plan.filters.apply(self.engine.matches(searcher, loose))
         return matched

@@ -69,8 +69,9 @@ class UserData:
 
     def __init__(self, paths: LibraryPaths) -> None:
         self._paths = paths
-        self._entries: dict[str, UserEntry] = {}
-        self._revision = 0
+        # The entries and their revision, one tuple: a reader in another thread never
+        # sees the entries of one revision with the number of another.
+        self._state: tuple[dict[str, UserEntry], int] = ({}, 0)
         self._stamp: tuple[int, int] | None = None
         self.notices: list[str] = []
         self.journal = UndoJournal(paths.userdata_undo)
@@ -78,7 +79,21 @@ class UserData:
     @property
     def revision(self) -> int:
         """Increases with every change written, by any process."""
-        return self._revision
+        return self._state[1]
+
+    @property
+    def _entries(self) -> dict[str, UserEntry]:
+        return self._state[0]
+
+    @property
+    def _revision(self) -> int:
+        return self._state[1]
+
+    def snapshot(self) -> tuple[dict[str, UserEntry], int]:
+        """The entries and their revision, together (re-read first if the file changed):
+        what a search or an order computed from them is cached under."""
+        self.refresh()
+        return self._state
 
     def entries(self) -> dict[str, UserEntry]:
         """All entries, re-read first if the file changed on disk."""
@@ -121,8 +136,7 @@ class UserData:
                 self.journal.record(
                     before, data, revision, summary or summarise(self._entries, kept)
                 )
-            self._entries = kept
-            self._revision = revision
+            self._state = (kept, revision)
             self._stamp = self._current_stamp()
             return result
 
@@ -176,7 +190,7 @@ class UserData:
     def _load(self) -> None:
         stamp = self._current_stamp()
         if stamp is None:
-            self._entries, self._revision, self._stamp = {}, 0, None
+            self._state, self._stamp = ({}, 0), None
             return
         problem = self._try_read(stamp)
         if problem is None:
@@ -194,10 +208,10 @@ class UserData:
     def _try_read(self, stamp: tuple[int, int] | None) -> str | None:
         path = self._paths.userdata_file
         if stamp is None:
-            self._entries, self._revision, self._stamp = {}, 0, None
+            self._state, self._stamp = ({}, 0), None
             return None
         try:
-            self._entries, self._revision = self._read(path)
+            self._state = self._read(path)
         except OSError as exc:
             return describe_os_error(exc, path)
         except (ValueError, TypeError) as exc:  # UnicodeDecodeError is a ValueError
@@ -231,7 +245,7 @@ class UserData:
                 f"Your bookmarks file was damaged ({problem}); it was kept as {aside.name} "
                 f"and the last good copy ({len(entries)} papers) is in use."
             )
-        self._entries, self._revision = entries, revision
+        self._state = (entries, revision)
         self._stamp = self._current_stamp()
 
     def _current_bytes(self) -> bytes | None:

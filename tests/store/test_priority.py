@@ -92,3 +92,19 @@ def test_recency_counts_from_today(loaded: Library) -> None:
     assert "today" in loaded.priority_of(paper.id).why
     loaded._priority.today = lambda: date(paper.published.year + 3, 1, 1)  # type: ignore[union-attr]
     assert "today" not in loaded.priority_of(paper.id).why
+
+
+def test_a_follow_matches_exactly_or_not_at_all(loaded: Library) -> None:
+    loaded.priority_settings = PrioritySettings(
+        follows=Follows(organisations=("Meta AI", "The"), authors=("Nobody Here",))
+    )
+    assert not any("followed" in loaded.priority_of(p.id).why for p in loaded.all_papers())
+
+
+def test_why_one_paper_never_sorts_the_library(loaded: Library) -> None:
+    paper = loaded.all_papers()[0]
+    loaded.priority_of(paper.id)
+    assert len(loaded._priority._orders) == 0  # the reasons read match sets and columns
+    loaded.set_read(paper.id)  # a new revision: no saved search reads user data
+    loaded.priority_of(paper.id)
+    assert len(loaded._priority._sets) == 1

@@ -101,3 +101,39 @@ async def test_select_every_match_bookmark_and_undo_byte_for_byte(tmp_path: Path
         assert userdata.read_bytes() != before
         await pilot.press("ctrl+z")
         await wait_for(pilot, lambda: userdata.read_bytes() == before)
+
+
+async def test_a_selection_belongs_to_its_list(tmp_path: Path) -> None:
+    data_dir = _library(tmp_path)
+    app = make_app(data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, loaded(app, 24))
+        plist = app.screen.query_one(PaperList)
+        # A range starts at the paper of the last Space, wherever a new sort put it.
+        await pilot.press("j", "j", "space")  # Paper 21
+        await pilot.press("s")  # sorted by arrival: the same papers, the selection kept
+        await wait_for(pilot, lambda: app.screen.sort == "seen" and plist.current is not None)  # type: ignore[attr-defined]
+        assert list(plist.marked) and plist.source.position(list(plist.marked)[0]) is not None
+        anchor = plist.source.position(list(plist.marked)[0])
+        assert anchor is not None
+        await pilot.press("g", "V")
+        await wait_for(pilot, lambda: len(plist.marked) == anchor + 1)
+        # Another list (unread only): the selection is cleared, not carried over unseen.
+        await pilot.press("u")
+        await wait_for(pilot, lambda: not plist.marked)
+        # `*` selects the rows shown, even those marked read since the list was drawn.
+        await pilot.press("r", "j", "r")
+        await pilot.press("asterisk")
+        await wait_for(pilot, lambda: len(plist.marked) == len(plist.source) == 24)
+        # A new query is a new list.
+        await pilot.press("slash", *"diffusion", "enter")
+        screen = app.screen
+        assert isinstance(screen, SearchScreen)
+        await wait_for(pilot, lambda: screen.results is not None and screen.results.total == 16)
+        await pilot.press("space", "space")
+        await wait_for(pilot, lambda: len(screen.paper_list.marked) == 2)
+        await pilot.press("slash", *" 0", "enter")
+        await wait_for(
+            pilot, lambda: screen.results is not None and screen.results.query == "diffusion 0"
+        )
+        await wait_for(pilot, lambda: not screen.paper_list.marked)

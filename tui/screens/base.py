@@ -153,19 +153,22 @@ class ListScreen(PaperScreen):
         paper = self.current_paper()
         return ([paper.id], repr(paper.title)) if paper else ([], "")
 
-    def all_match_ids(self, library: Library) -> list[str]:
-        """Every paper the list holds (not only the rows read so far), for ``*``."""
-        return self.paper_list.source.ids(0, len(self.paper_list.source))
+    def match_finder(self) -> Callable[[Library], list[str]]:
+        """What ``*`` runs in a worker (made here, on the UI thread): every paper of the
+        list shown, not only the rows read so far."""
+        source = self.paper_list.source
+        return lambda _library: source.ids(0, len(source))
 
     def action_mark_all(self) -> None:
         """Select every paper of the list: all matches of its search, at any size."""
-        plist = self.paper_list
+        plist, source = self.paper_list, self.paper_list.source
 
         def chosen(ids: list[str]) -> None:
-            plist.set_marks(ids)
-            self.notify(f"Selected {len(ids):,} {plural(len(ids), 'paper')}", timeout=2)
+            if plist.source is source:  # else the list changed meanwhile
+                plist.set_marks(ids)
+                self.notify(f"Selected {len(ids):,} {plural(len(ids), 'paper')}", timeout=2)
 
-        with_library(self, self.all_match_ids, done=chosen, exclusive=True, group="mark-all")
+        with_library(self, self.match_finder(), done=chosen, exclusive=True, group="mark-all")
 
     @on(PaperList.MarksChanged)
     def marks_changed(self, event: PaperList.MarksChanged) -> None:

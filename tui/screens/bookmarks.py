@@ -71,7 +71,7 @@ class BookmarksScreen(ShownListScreen):
         self.tags, self.tag = tags, tag
         source = StaticSource([Row(p) for p in papers])
         index = (source.position(keep) if keep else None) or 0
-        self.paper_list.set_source(source, index)
+        self.paper_list.set_source(source, index, list_key=tag)
         line = Text(f"{len(papers)} {plural(len(papers), 'bookmark')}")
         line.append(" · tag: ")
         name = safe(tag or "all")

@@ -64,6 +64,7 @@ class LibraryScreen(ListScreen):
         self.filter: str = "all"
         self.loaded = False
         self.why: str | None = None  # sorted by priority: why the cursor's paper is there
+        self.total: int | None = None  # papers in the library (the list may be filtered)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="library-body"):
@@ -111,19 +112,10 @@ class LibraryScreen(ListScreen):
             group="library-listing",
         )
 
-    def all_match_ids(self, library: Library) -> list[str]:
-        only = self.filter
-        return library.matching_ids(
-            "",
-            read=False if only == "unread" else None,
-            bookmarked=True if only == "bookmarked" else None,
-            arrived_after=self.host.new_since if only == "new" else None,
-        )
-
     def _show(self, shown: tuple[ListingSource, int, int]) -> None:
         source, index, total = shown
         self.loaded = True
-        self.paper_list.set_source(source, index)
+        self.paper_list.set_source(source, index, list_key=self.filter)
         empty = total == 0
         if empty:
             self.query_one("#library-empty", Static).update(self._empty_help())
@@ -142,7 +134,9 @@ class LibraryScreen(ListScreen):
 
     def _status(self, total: int | None = None) -> None:
         shown = len(self.paper_list.source)
-        total = total if total is not None else shown
+        if total is not None:
+            self.total = total
+        total = self.total if self.total is not None else shown
         if self.filter == "new":
             since = self.host.new_since.astimezone().strftime("%d %b %H:%M")
             parts = [f"{shown:,} new since {since}"]  # short: the keys fit in 120 columns
@@ -163,6 +157,9 @@ class LibraryScreen(ListScreen):
         """Sorted by priority, the status says why the paper under the cursor is there."""
         if self.sort != "priority" or event.paper is None:
             return
+        if self.why is not None:  # the last paper's reasons are not this one's
+            self.why = None
+            self._status()
         paper_id = event.paper.id
 
         def shown(why: str) -> None:

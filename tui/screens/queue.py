@@ -80,7 +80,7 @@ class QueueScreen(ShownListScreen):
         self.missing = {place.id for place in queue if place.missing}
         source = StaticSource([_row(place) for place in queue])
         index = at if at is not None else (source.position(keep) if keep else None)
-        self.paper_list.set_source(source, index or 0)
+        self.paper_list.set_source(source, index or 0, list_key="queue")
         unread = sum(1 for p in queue if p.paper is not None and not p.paper.read)
         line = Text(f"{len(queue)} {plural(len(queue), 'paper')} in the queue, {unread} unread")
         if self.missing:

@@ -50,6 +50,7 @@ class SavedScreen(PaperScreen):
     def __init__(self) -> None:
         super().__init__()
         self.statuses: list[SavedStatus] = []
+        self.letters = LETTERS  # those no binding of the screen uses (a keymap may)
 
     def compose(self) -> ComposeResult:
         yield Static("Saved searches", id="saved-title", markup=False)
@@ -77,12 +78,21 @@ class SavedScreen(PaperScreen):
             group="saved-list",
         )
 
+    def _free_letters(self) -> str:
+        taken = {
+            key
+            for key, active in self.active_bindings.items()
+            if active.binding.action not in PAPER_ACTIONS
+        }
+        return "".join(letter for letter in LETTERS if letter not in taken)
+
     def _show(self, statuses: list[SavedStatus]) -> None:
-        self.statuses = statuses[: len(LETTERS)]
+        self.letters = self._free_letters()
+        self.statuses = statuses[: len(self.letters)]
         options = self.query_one(OptionList)
         keep = options.highlighted
         options.clear_options()
-        for letter, status in zip(LETTERS, self.statuses, strict=False):
+        for letter, status in zip(self.letters, self.statuses, strict=False):
             line = Text(f" {letter}  ", style="bold")
             line.append_text(safe(status.search.name))
             line.append(f"  {status.new:,} new", style="green bold" if status.new else "dim")
@@ -101,8 +111,8 @@ class SavedScreen(PaperScreen):
             )
         remove = binding_key(self, "saved.remove") or "x"
         more = (
-            f" ({count - len(LETTERS)} more: see paperdeck saved ls)"
-            if count > len(LETTERS)
+            f" ({count - len(self.letters)} more: see paperdeck saved ls)"
+            if count > len(self.letters)
             else ""
         )
         return Text(
@@ -112,10 +122,11 @@ class SavedScreen(PaperScreen):
 
     def on_key(self, event: events.Key) -> None:
         """A saved search's letter opens it (before any other use of the key here)."""
-        if event.character and event.character in LETTERS[: len(self.statuses)]:
+        letters = self.letters[: len(self.statuses)]
+        if event.character and event.character in letters:
             event.stop()
             event.prevent_default()
-            self._open(self.statuses[LETTERS.index(event.character)])
+            self._open(self.statuses[letters.index(event.character)])
 
     @on(OptionList.OptionSelected, "#saved-list")
     def selected(self, event: OptionList.OptionSelected) -> None:

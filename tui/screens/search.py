@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar, Literal
 
 from rich.text import Text
@@ -138,7 +139,7 @@ class SearchScreen(ListScreen):
             return  # stale: the user typed more since
         self.source = source
         self.results = source.first
-        self.paper_list.set_source(source, 0)
+        self.paper_list.set_source(source, 0, list_key=source.first.query)
         self._status(source.first)
         self._preview(self.paper_list.current)
 
@@ -179,9 +180,9 @@ class SearchScreen(ListScreen):
 
     # -- actions -----------------------------------------------------------------------
 
-    def all_match_ids(self, library: Library) -> list[str]:
+    def match_finder(self) -> Callable[[Library], list[str]]:
         shown = self.results.query if self.results is not None else ""
-        return library.matching_ids(shown, as_you_type=True)
+        return lambda library: library.matching_ids(shown, as_you_type=True)
 
     def action_save_search(self) -> None:
         """Name the query shown and save it (``5`` lists the saved searches)."""

@@ -87,16 +87,31 @@ class PaperList(ScrollView, can_focus=True):
         self.marked: dict[str, None] = {}
         """The ids of the selected papers, in the order they were selected (kept across
         reloads; ``Esc`` clears them)."""
-        self._anchor: int | None = None  # where the last Space was: a range starts there
+        self._anchor: str | None = None  # the paper of the last Space: a range starts there
+        self._list_key: object = None  # what the rows are a list of (marks are kept for it)
         # Drawn rows by (index, width, under the cursor, focused, selected): scrolling by
         # one row draws one new row. Cleared whenever rows or styles change.
         self._lines: LRUCache[tuple[int, int, bool, bool, bool], Strip] = LRUCache(1024)
 
     # -- data --------------------------------------------------------------------------
 
-    def set_source(self, source: RowSource, index: int = 0) -> None:
+    def set_source(self, source: RowSource, index: int = 0, list_key: object = None) -> None:
         """Show ``source`` with the cursor at ``index`` (the caller finds where a paper
-        went in a worker, with :meth:`RowSource.position`)."""
+        went in a worker, with :meth:`RowSource.position`). ``list_key`` says what the
+        rows are a list of (a query, a filter): the selection is kept while it stays the
+        same (a reload, a new sort) and cleared when it changes; rows held in memory
+        also drop the marks of papers no longer in them."""
+        if list_key != self._list_key:
+            self._list_key = list_key
+            if self.marked:
+                self.marked, self._anchor = {}, None
+                self.post_message(self.MarksChanged(self))
+        elif self.marked and isinstance(source, StaticSource):
+            shown = {row.paper.id for row in source.rows}
+            kept = {pid: None for pid in self.marked if pid in shown}
+            if len(kept) != len(self.marked):
+                self.marked = kept
+                self.post_message(self.MarksChanged(self))
         old = self.source
         self.source = source
         self._loading = None
@@ -204,23 +219,27 @@ class PaperList(ScrollView, can_focus=True):
             return
         if self.marked.pop(paper.id, self) is self:  # was not selected
             self.marked[paper.id] = None
-        self._anchor = self.cursor
+        self._anchor = paper.id
         self._marks_changed()
         self.cursor += 1
 
     def action_mark_range(self) -> None:
         """Select every paper from the last one selected with Space to the cursor."""
-        anchor = self._anchor if self._anchor is not None else self.cursor
-        start, stop = min(anchor, self.cursor), max(anchor, self.cursor) + 1
-        source = self.source
+        anchor_id, cursor, source = self._anchor, self.cursor, self.source
+        current = self.current
+
+        def read() -> list[str]:
+            anchor = source.position(anchor_id) if anchor_id is not None else None
+            anchor = cursor if anchor is None else anchor  # its paper left the list
+            return source.ids(min(anchor, cursor), max(anchor, cursor) + 1)
 
         def added(ids: list[str]) -> None:
             if source is self.source:
                 self.marked.update(dict.fromkeys(ids))
-                self._anchor = self.cursor
+                self._anchor = current.id if current is not None else None
                 self._marks_changed()
 
-        in_thread(self, lambda: source.ids(start, stop), done=added, group="paper-list-range")
+        in_thread(self, read, done=added, group="paper-list-range")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "clear_marks":
