@@ -113,8 +113,8 @@ async def test_a_selection_belongs_to_its_list(tmp_path: Path) -> None:
         await pilot.press("j", "j", "space")  # Paper 21
         await pilot.press("s")  # sorted by arrival: the same papers, the selection kept
         await wait_for(pilot, lambda: app.screen.sort == "seen" and plist.current is not None)  # type: ignore[attr-defined]
-        assert list(plist.marked) and plist.source.position(list(plist.marked)[0]) is not None
-        anchor = plist.source.position(list(plist.marked)[0])
+        (chosen,) = plist.marked
+        anchor = plist.source.position(chosen)
         assert anchor is not None
         await pilot.press("g", "V")
         await wait_for(pilot, lambda: len(plist.marked) == anchor + 1)
