@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from whoosh.analysis import Filter, Token
 
-__all__ = ["SpellingFilter", "american"]
+__all__ = ["SpellingFilter", "american", "american_prefix"]
 
 # -ise words that are not -ize words in American English.
 _ISE_KEEP = {
@@ -179,6 +179,50 @@ def american(word: str) -> str:
     if (match := _DOUBLED_L.match(word)) and f"{match.group(1)}l" in _DOUBLED_L_WORDS:
         return f"{match.group(1)}l{match.group(2)}"
     return word
+
+
+# British endings, and how many of their first letters make a prefix British ("optimis"
+# is British, "optimi" is either): a typed prefix ending in them is completed, rewritten
+# by american() and cut back to its length.
+_BRITISH_TAILS = (
+    ("isation", 2),
+    ("isations", 2),
+    ("ise", 2),
+    ("ised", 2),
+    ("ises", 2),
+    ("ising", 2),
+    ("iser", 2),
+    ("isable", 2),
+    ("our", 2),
+    ("ours", 2),
+    ("oured", 2),
+    ("ouring", 2),
+    ("elling", 3),
+    ("elled", 3),
+    ("eller", 3),
+    ("yse", 2),
+    ("ysed", 2),
+    ("yses", 2),
+    ("ysing", 2),
+)
+
+
+@lru_cache(maxsize=10_000)
+def american_prefix(prefix: str) -> str:
+    """The American spelling of a word being typed (``optimisa`` -> ``optimiza``,
+    ``modell`` -> ``model``, ``colou`` -> ``colo``); the prefix itself if no completion
+    of it is a British spelling."""
+    whole = american(prefix)
+    if whole != prefix:
+        return whole
+    for tail, british in _BRITISH_TAILS:
+        for typed in range(british, len(tail)):
+            if prefix.endswith(tail[:typed]):
+                rest = tail[typed:]
+                finished = american(prefix + rest)
+                if finished != prefix + rest and finished.endswith(rest):
+                    return finished[: len(finished) - len(rest)]
+    return prefix
 
 
 class SpellingFilter(Filter):  # type: ignore[misc]  # Whoosh is untyped

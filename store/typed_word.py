@@ -25,6 +25,7 @@ from typing import Any
 from whoosh import query as wq
 
 from .schema import ABSTRACT_PREFIX_MAX, PREFIX_MAX, PREFIX_MIN
+from .spelling import american_prefix
 from .text import fold
 
 __all__ = ["TypedWord", "on_its_way", "prefix_query", "split_typed"]
@@ -79,20 +80,36 @@ def prefix_query(
         terms = _starting_with(reader, "organization", folded)
         return wq.Or([wq.Term("organization", t) for t in terms]) if terms else wq.NullQuery
     options: list[wq.Query] = []
-    stems = _stems(reader, folded, analyze) if len(folded) > ABSTRACT_PREFIX_MAX else set()
-    if typed.field in (None, "title"):
-        options.append(wq.Term("title_prefix", folded[:PREFIX_MAX]))
-        options += [wq.Term("title", t) for t in stems if reader.doc_frequency("title", t)]
-    if typed.field in (None, "abstract"):
-        if len(folded) <= ABSTRACT_PREFIX_MAX:
-            options.append(wq.Term("abstract_prefix", folded))
-        options += [wq.Term("abstract", t) for t in stems if reader.doc_frequency("abstract", t)]
+    # A British spelling being typed (optimisa) also stands for the American one
+    # (optimiza): the finished word finds both, so every prefix of it must too.
+    for prefix in dict.fromkeys((folded, american_prefix(folded))):
+        options += _prefix_options(prefix, typed.field, reader, analyze)
     return wq.Or(options).normalize() if options else wq.NullQuery
 
 
+def _prefix_options(
+    folded: str, field: str | None, reader: Any, analyze: Callable[[str], list[str]]
+) -> list[wq.Query]:
+    options: list[wq.Query] = []
+    stems = _stems(reader, folded, analyze) if len(folded) > ABSTRACT_PREFIX_MAX else set()
+    if field in (None, "title"):
+        options.append(wq.Term("title_prefix", folded[:PREFIX_MAX]))
+        options += [wq.Term("title", t) for t in stems if reader.doc_frequency("title", t)]
+    if field in (None, "abstract"):
+        if len(folded) <= ABSTRACT_PREFIX_MAX:
+            options.append(wq.Term("abstract_prefix", folded))
+        options += [wq.Term("abstract", t) for t in stems if reader.doc_frequency("abstract", t)]
+    return options
+
+
 def on_its_way(folded: str, reader: Any) -> bool:
-    """True when some title or abstract word starts with ``folded`` (a word being typed
-    that is going somewhere: not a misspelling yet)."""
+    """True when some title or abstract word starts with ``folded`` or its American
+    spelling (a word being typed that is going somewhere: not a misspelling yet)."""
+    american = american_prefix(folded)
+    return _on_its_way(folded, reader) or (american != folded and _on_its_way(american, reader))
+
+
+def _on_its_way(folded: str, reader: Any) -> bool:
     if reader.doc_frequency("title_prefix", folded[:PREFIX_MAX]) > 0:
         return True
     if len(folded) <= ABSTRACT_PREFIX_MAX:

@@ -32,7 +32,17 @@ SAME_RESULTS = [
     ("modelling", "modeling"),
     ("fine tuning", "finetuning"),
 ]
-TYPED = ["quantization", "mixture", "transformer", "reinforcement", "distillation", "tulu"]
+TYPED = [
+    "quantization",
+    "mixture",
+    "transformer",
+    "reinforcement",
+    "distillation",
+    "tulu",
+    "optimisation",  # British: every prefix stands for optimization too
+    "modelling",
+    "behaviour",
+]
 
 
 @pytest.fixture(scope="module")
@@ -111,6 +121,29 @@ def test_typing_a_word_only_narrows(seeded: Library, word: str) -> None:
         if previous is not None:
             assert shown <= previous, f"{word[:end]!r} shows more than {word[: end - 1]!r}"
         previous = shown
+
+
+@pytest.mark.parametrize(
+    "typed", ["preference optimis", "preference optimisa", "preference optimisati"]
+)
+def test_a_british_word_being_typed_finds_the_american_spelling(
+    seeded: Library, typed: str
+) -> None:
+    shown = seeded.search(typed, as_you_type=True, limit=1000)
+    assert shown.notice is None  # exact matches, not the loosened ones
+    assert {h.paper.id for h in shown.hits} >= {
+        h.paper.id for h in seeded.search("preference optimization", limit=1000).hits
+    }
+
+
+def test_american_prefix_rewrites_only_british_spellings() -> None:
+    from store.spelling import american_prefix
+
+    assert american_prefix("optimisa") == "optimiza"
+    assert american_prefix("modell") == "model"
+    assert american_prefix("behaviou") == "behavio"
+    for word in ("optimi", "rise", "noise", "advertis", "tra", "preci"):
+        assert american_prefix(word) == word
 
 
 @pytest.mark.parametrize("text", ["transformers -", "diffusion OR", "quantization +"])
