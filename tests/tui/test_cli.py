@@ -274,3 +274,27 @@ def test_an_ambiguous_id_prefix_says_so(
     assert code == 1 and "ambiguous" in err and "2 papers" in err
     code, out, _ = run(capsys, data_dir, "show", paper_id(pair[0]))
     assert code == 0 and pair[0] in out
+
+
+def test_search_by_priority_says_why(
+    capsys: pytest.CaptureFixture[str],
+    data_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(
+        "[priority]\nupvotes = 0\nrecency = 0\ncode = 0\ngrowth = 0\n", encoding="utf-8"
+    )
+    monkeypatch.setenv("PAPERDECK_CONFIG", str(config))
+    run(capsys, data_dir, "import", str(FIXTURES))
+    run(capsys, data_dir, "saved", "add", "dit", "diffusion")
+    code, out, err = run(capsys, data_dir, "search", "--sort", "priority", "--limit", "2")
+    assert code == 0, err
+    lines = out.splitlines()
+    assert "Diffusion Transformers for Image Synthesis" in lines[0]  # only the saved search counts
+    assert lines[1].strip() == "why: matches saved search 'dit'"
+    assert lines[3].strip() == "why: nothing stands out"
+    code, out, _ = run(capsys, data_dir, "search", "--sort", "priority", "--limit", "1", "--json")
+    hit = json.loads(out)["hits"][0]
+    assert hit["priority"] == {"score": 2.0, "why": ["matches saved search 'dit'"]}
