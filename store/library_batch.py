@@ -55,13 +55,9 @@ class BatchVerbs:
             matched = self._policy.matching(searcher, request, entries, version)
             if not matched:
                 return []
-            reader = searcher.reader()  # type: ignore[attr-defined]
-            ids = self._engine.orderings.ids(reader)
-            newest = self._engine.ordering(searcher, "published").docnums
-            if len(matched) * 8 < len(newest):  # few: sort them by rank
-                rank = self._engine.ordering(searcher, "published").rank
-                return [ids[d] for d in sorted(matched, key=rank.__getitem__)]
-            return [ids[d] for d in newest if d in matched]
+            ids = self._engine.orderings.ids(searcher.reader())  # type: ignore[attr-defined]
+            newest = self._engine.pick(searcher, "published", matched, len(matched))
+            return [ids[d] for d in newest]
 
         return self._guard.read(find)
 
@@ -78,8 +74,7 @@ class BatchVerbs:
                 return len(matched), len(matched)
             reader = searcher.reader()  # type: ignore[attr-defined]
             later = arrived_after_set(reader, self._engine.orderings, arrived_after)
-            small, big = sorted((matched, later), key=len)
-            return len(matched), sum(1 for d in small if d in big)
+            return len(matched), len(matched & later)
 
         return self._guard.read(count)
 

@@ -115,8 +115,7 @@ class SearchPolicy:
         exact_total = window.total
 
         # 3. Loosen: nothing found, so each word as a prefix or a near spelling.
-        if window.total == 0 and parsed.words and not parsed.is_everything:
-            loose = self.queries.loosen(parsed.words, reader, parsed.prefix_word)
+        if window.total == 0 and (loose := self._loosened(parsed, reader)) is not None:
             loose_window = run(loose)
             if loose_window.total:
                 window = loose_window
@@ -168,10 +167,16 @@ class SearchPolicy:
         if exact and (parsed.stop_words or parsed.fell_back or parsed.is_everything):
             return set()
         matched = plan.filters.apply(self.engine.matches(searcher, plan.query))
-        if not matched and not exact and parsed.words and not parsed.is_everything:
-            loose = self.queries.loosen(parsed.words, searcher.reader(), parsed.prefix_word)
+        loose = None if matched or exact else self._loosened(parsed, searcher.reader())
+        if loose is not None:
             matched = plan.filters.apply(self.engine.matches(searcher, loose))
         return matched
+
+    def _loosened(self, parsed: ParsedQuery, reader: Any) -> wq.Query | None:
+        """Step 3's query: each word as a prefix or a near spelling (None: no words)."""
+        if not parsed.words or parsed.is_everything:
+            return None
+        return self.queries.loosen(parsed.words, reader, parsed.prefix_word)
 
     def _plan(
         self,

@@ -83,16 +83,17 @@ class UserEdits:
         setter: Callable[[bool], Callable[[UserEntry, datetime], None]],
     ) -> tuple[bool, int]:
         """Turn something on for every paper, or off if it is on for all of them."""
-        wanted = [True]
+        wanted = True
 
         def choose(entries: list[UserEntry]) -> None:
-            wanted[0] = not all(is_on(e) for e in entries)
+            nonlocal wanted
+            wanted = not all(is_on(e) for e in entries)
 
         def change(entry: UserEntry, now: datetime) -> None:
-            setter(wanted[0])(entry, now)
+            setter(wanted)(entry, now)
 
         changed = self._change_many(paper_ids, change, choose)
-        return wanted[0], changed
+        return wanted, changed
 
     def set_read_many(self, paper_ids: Iterable[str], read: bool = True) -> int:
         """Mark every paper of ``paper_ids`` read (or unread), in one write."""

@@ -217,7 +217,9 @@ class PaperList(ScrollView, can_focus=True):
         paper = self.current
         if paper is None:
             return
-        if self.marked.pop(paper.id, self) is self:  # was not selected
+        if paper.id in self.marked:
+            del self.marked[paper.id]
+        else:
             self.marked[paper.id] = None
         self._anchor = paper.id
         self._marks_changed()
