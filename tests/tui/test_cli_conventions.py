@@ -71,7 +71,7 @@ def in_terminal(
         os.close(master)
 
 
-def test_every_option_and_argument_has_help() -> None:
+def _every_parser() -> list[argparse.ArgumentParser]:
     parsers, todo = [], [build_parser()]
     while todo:  # every parser, subcommands of subcommands (queue add) too
         parser = todo.pop()
@@ -79,6 +79,11 @@ def test_every_option_and_argument_has_help() -> None:
         for action in parser._actions:
             if isinstance(action, argparse._SubParsersAction):
                 todo.extend(action.choices.values())
+    return parsers
+
+
+def test_every_option_and_argument_has_help() -> None:
+    parsers = _every_parser()
     assert len(parsers) > 20
     missing = [
         f"{p.prog} {action.dest}"
@@ -88,6 +93,15 @@ def test_every_option_and_argument_has_help() -> None:
         and not action.help
     ]
     assert missing == []
+
+
+def test_help_shows_every_word_of_every_option_help() -> None:
+    # rich-argparse reads help as markup: "[priority]" would vanish from the page.
+    for parser in _every_parser():
+        shown = " ".join(parser.format_help().split())
+        for action in parser._actions:
+            if action.help and action.help != argparse.SUPPRESS and "%" not in action.help:
+                assert " ".join(action.help.split()) in shown, (parser.prog, action.help)
 
 
 def test_help_lists_the_environment_and_every_exit_status(

@@ -156,7 +156,7 @@ def add_subcommands(
         default="relevance",
         help="relevance; published (newest first, undated last); seen (newest arrival "
         "first); rising (upvotes gained a day); upvotes; title; priority (what to read "
-        "first, with why: weights in the config's [priority]). 'date' is published",
+        "first, with why; weighted by the config file's priority table). 'date' is published",
     )
     p.add_argument("--limit", type=at_least(1), default=20, help="how many results to print")
     p.add_argument("--offset", type=at_least(0), default=0, help="how many results to skip first")
