@@ -12,6 +12,10 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from .lean_imports import install as _lean_imports
+
+_lean_imports()  # before anything imports Whoosh
+
 if TYPE_CHECKING:
     from .errors import (
         BackupError,

@@ -20,7 +20,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock, Timeout
 from whoosh.index import LockError
 
 from . import storage
@@ -28,6 +27,7 @@ from .atomic import describe_os_error
 from .cachedir import write_tag
 from .damage import describe_damage, is_damage
 from .errors import LibraryBusyError, UnwritableError
+from .file_lock import held
 from .index_state import IndexState, read_state, write_state
 from .paths import LibraryPaths
 from .schema import SCHEMA_VERSION, build_schema
@@ -206,17 +206,8 @@ class IndexStore:
     def locked(self, timeout: float | None = None) -> Iterator[None]:
         """Hold the index lock: only one writer at a time, in any process."""
         wait = WRITE_LOCK_TIMEOUT_S if timeout is None else timeout
-        lock = FileLock(str(self.paths.index_lock), timeout=wait)
-        try:
-            lock.acquire()
-        except Timeout:
-            raise LibraryBusyError(_BUSY) from None
-        except OSError as exc:
-            raise UnwritableError(describe_os_error(exc, self.paths.index_lock)) from None
-        try:
+        with held(self.paths.index_lock, wait, _BUSY):
             yield
-        finally:
-            lock.release()
 
     @contextlib.contextmanager
     def writer(self, ix: Any = None, **options: Any) -> Iterator[Any]:

@@ -22,12 +22,14 @@ from .whoosh_private import deleted_docs, leaf_postings
 
 __all__ = ["MATCH_FIELDS", "TEXT_FIELDS", "MatchSets", "estimate", "is_null"]
 
-POSTINGS_CACHE_IDS = 3_000_000  # about 12 MB of docnums
+POSTINGS_CACHE_IDS = 3_000_000  # postings kept: about 24 MB of docnums and weights
 MATCH_CACHE_IDS = 600_000  # docnums in cached match sets: about 35 MB
 MATCH_FIELDS = {"abstract": "abstract_terms"}  # the same terms, without positions
 TEXT_FIELDS = frozenset(
     {"title", "title_prefix", "abstract", "organization", "author_names", "keywords"}
 )
+# Fields whose terms' docnums are read a block at a time (the others through Whoosh).
+BLOCK_READ_FIELDS = TEXT_FIELDS | {"abstract_prefix"}
 
 
 def is_null(query: wq.Query) -> bool:
@@ -40,11 +42,10 @@ class MatchSets:
 
     def __init__(self, orderings: Orderings) -> None:
         self.orderings = orderings
-        self._postings: SizedCache[tuple[str, str, Any], array[int]] = SizedCache(
-            POSTINGS_CACHE_IDS, len
-        )
+        # One entry per term and segment for matching and scoring alike: the weights
+        # cost little more to read with the docnums (same blocks), a second read a lot.
         self._weighted: SizedCache[tuple[str, str, Any], tuple[array[int], array[float]]] = (
-            SizedCache(POSTINGS_CACHE_IDS // 2, lambda entry: len(entry[0]))
+            SizedCache(POSTINGS_CACHE_IDS, lambda entry: len(entry[0]))
         )
         # Match sets hold global docnums: valid for one index version only.
         self._sets: SizedCache[tuple[Any, ...], set[int]] = SizedCache(MATCH_CACHE_IDS, len)
@@ -71,7 +72,7 @@ class MatchSets:
         reader = searcher.reader()
         if isinstance(query, DocSetQuery):
             return set(query.docnums)
-        if isinstance(query, wq.Term) and query.fieldname in TEXT_FIELDS:
+        if isinstance(query, wq.Term) and query.fieldname in BLOCK_READ_FIELDS:
             return self._term_docnums(reader, query.fieldname, query.text)
         if isinstance(query, (wq.Or, wq.DisjunctionMax)):
             result: set[int] = set()
@@ -112,17 +113,12 @@ class MatchSets:
 
     def _segment_postings(self, sub: Any, fieldname: str, text: Any) -> array[int]:
         """A term's docnums in one segment (deletions included), cached."""
-        key = (segment_key(sub), fieldname, text)
-        cached = self._postings.get(key)
-        if cached is None:
-            cached = array("I", leaf_postings(sub, fieldname, text, with_weights=False)[0])
-            self._postings.put(key, cached)
-        return cached
+        return self.weighted_postings(sub, fieldname, text)[0]
 
     def weighted_postings(
         self, sub: Any, fieldname: str, text: Any
     ) -> tuple[array[int], array[float]]:
-        """A term's docnums and weights in one segment, cached like the docnums alone."""
+        """A term's docnums and weights in one segment (deletions included), cached."""
         fieldname = MATCH_FIELDS.get(fieldname, fieldname)
         key = (segment_key(sub), fieldname, text)
         cached = self._weighted.get(key)

@@ -22,8 +22,8 @@ from pydantic import BaseModel, Field, ValidationError
 
 from .atomic import atomic_write_text
 from .errors import NotFoundError, StoreError
+from .file_lock import held
 from .text import collapse_space, strip_control
-from .userdata import _TimedLock  # the user data's lock, with its one-line messages
 
 __all__ = ["SavedSearch", "SavedSearches", "SearchesFile", "check_name"]
 
@@ -93,7 +93,7 @@ class SavedSearches:
 
     def update(self, change: Callable[[SearchesFile], T]) -> T:
         """Apply ``change`` to a fresh read under the lock, then save atomically."""
-        with _TimedLock(self._lock_path):
+        with held(self._lock_path):
             current = self.read()
             result = change(current)
             text = json.dumps(current.model_dump(mode="json"), indent=2, ensure_ascii=False)

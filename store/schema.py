@@ -26,6 +26,7 @@ from whoosh.analysis import (
 from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.support.charset import accent_map
 
+from .analysis_memo import MemoAnalyzer
 from .spelling import SpellingFilter
 
 __all__ = [
@@ -118,14 +119,15 @@ class CompoundTokenizer(Tokenizer):  # type: ignore[misc]
 
 
 def text_analyzer() -> Analyzer:
-    """Folded, stop-worded, American-spelled, stemmed words (with joined compounds)."""
-    return (
-        CompoundTokenizer()
-        | LowercaseFilter()
-        | CharsetFilter(accent_map)
-        | StopFilter(minsize=1)
-        | SpellingFilter()
-        | StemFilter(cachesize=100_000)
+    """Folded, stop-worded, American-spelled, stemmed words (with joined compounds),
+    each text analysed once for all the fields that index it (see analysis_memo.py)."""
+    return MemoAnalyzer(
+        CompoundTokenizer(),
+        LowercaseFilter(),
+        CharsetFilter(accent_map),
+        StopFilter(minsize=1),
+        SpellingFilter(),
+        StemFilter(cachesize=100_000),
     )
 
 

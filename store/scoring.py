@@ -16,7 +16,7 @@ from __future__ import annotations
 import heapq
 from array import array
 from bisect import bisect_left
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from whoosh import query as wq
@@ -210,6 +210,7 @@ class _Context:
         b = float(self.weighting._field_B.get(fieldname, self.weighting.B))
         k1 = float(self.weighting.K1)
         result: dict[int, float] = {}
+        formula: dict[tuple[float, int], float] = {}  # the same inputs, the same float
         for sub, offset, docnums in self.per_segment:
             if not docnums:
                 continue
@@ -217,20 +218,38 @@ class _Context:
             if not ids:
                 continue
             lengths = self.weighting.field_lengths(sub, fieldname) if scorable else None
-            count = len(ids)
-            for docnum in docnums:
-                local = docnum - offset
-                i = bisect_left(ids, local)
-                if i == count or ids[i] != local:
-                    continue
+            for local, i in _allowed_postings(ids, docnums, offset):
                 weight = float(weights[i])
                 if not scorable:
-                    result[docnum] = weight
+                    result[local + offset] = weight
                     continue
                 length = (
                     lengths[local]
                     if lengths is not None
                     else sub.doc_field_length(local, fieldname, 1)
                 )
-                result[docnum] = bm25(idf, weight, length, avgfl, b, k1)
+                value = formula.get((weight, length))
+                if value is None:
+                    value = formula[weight, length] = bm25(idf, weight, length, avgfl, b, k1)
+                result[local + offset] = value
         return result
+
+
+def _allowed_postings(
+    ids: Sequence[int], docnums: list[int], offset: int
+) -> Iterator[tuple[int, int]]:
+    """(segment docnum, posting index) of each posting of ``ids`` (sorted, one segment)
+    whose paper is among ``docnums`` (sorted, global): the postings walked when the
+    papers are many, each paper looked up by binary search when they are few."""
+    count = len(ids)
+    if len(docnums) * 4 >= count:
+        allowed = set(docnums) if not offset else {d - offset for d in docnums}
+        for i, local in enumerate(ids):
+            if local in allowed:
+                yield local, i
+        return
+    for docnum in docnums:
+        local = docnum - offset
+        i = bisect_left(ids, local)
+        if i < count and ids[i] == local:
+            yield local, i

@@ -19,12 +19,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from filelock import FileLock, Timeout
 from pydantic import ValidationError
 
 from .atomic import atomic_write_bytes, describe_os_error
 from .change_summary import Change, summarise
-from .errors import LibraryBusyError, UndoError, UnwritableError
+from .errors import UndoError, UnwritableError
+from .file_lock import held
 from .models import UserEntry
 from .paths import LibraryPaths
 from .undo_journal import UndoJournal, digest
@@ -32,7 +32,6 @@ from .undo_journal import UndoJournal, digest
 __all__ = ["USERDATA_FORMAT", "UserData", "dump_entries", "parse_entries"]
 
 USERDATA_FORMAT = "paperdeck-userdata"
-_LOCK_TIMEOUT_S = 10.0
 T = TypeVar("T")
 
 
@@ -165,8 +164,8 @@ class UserData:
 
     # -- internals ---------------------------------------------------------------------
 
-    def _lock(self) -> FileLock:
-        return _TimedLock(self._paths.userdata_lock)
+    def _lock(self) -> contextlib.AbstractContextManager[None]:
+        return held(self._paths.userdata_lock)
 
     def _current_stamp(self) -> tuple[int, int] | None:
         try:
@@ -267,22 +266,3 @@ class UserData:
 def _first_line(exc: Exception) -> str:
     text = str(exc).strip()
     return text.splitlines()[0][:200] if text else type(exc).__name__
-
-
-class _TimedLock(FileLock):
-    """A FileLock that turns a timeout into a user-facing message."""
-
-    def __init__(self, path: Path) -> None:
-        super().__init__(str(path), timeout=_LOCK_TIMEOUT_S)
-
-    def __enter__(self) -> _TimedLock:
-        try:
-            super().__enter__()
-        except Timeout:
-            raise LibraryBusyError(
-                f"another paperdeck has held {self.lock_file} for {_LOCK_TIMEOUT_S:.0f} s; "
-                "try again"
-            ) from None
-        except OSError as exc:
-            raise UnwritableError(describe_os_error(exc, Path(self.lock_file))) from None
-        return self

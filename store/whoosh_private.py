@@ -29,6 +29,7 @@ __all__ = [
     "field_lengths",
     "leaf_postings",
     "numeric_column",
+    "quicken_writer",
     "remember_missing_columns",
     "segment_count",
     "whoosh_version",
@@ -241,3 +242,75 @@ def remember_missing_columns() -> None:
 
 
 remember_missing_columns()
+
+
+def quicken_writer(writer: Any) -> None:
+    """Two shortcuts in a segment writer's commit, its index the same for every search.
+
+    - Each unstemmed word goes to a field's spelling terms once per writer, not once per
+      paper: Whoosh adds one posting (docnum 0) per paper and word, a fifth of an
+      import's postings, and only the terms are ever read (``terms_within`` and the
+      corrector, which weighs by the main field's frequencies).
+    - Writing the postings asks every posting's field length; they are read a column at
+      a time instead of one call down four layers each (9% of a commit).
+
+    Private parts (checked on 2.7.5): ``SegmentWriter.pool`` (whose ``add`` its
+    ``add_document`` looks up per document), ``SegmentWriter.per_document_reader``
+    (called once by ``_flush_segment``), the per-document reader's ``_doccount`` and
+    ``_cached_reader``, the lengths column reader's ``_dbfile/_basepos/_count``.
+    """
+    pool = getattr(writer, "pool", None)
+    schema = getattr(writer, "schema", None)
+    if pool is None or schema is None or not hasattr(writer, "per_document_reader"):
+        return
+    spelling = {
+        field.spelling_fieldname(name)
+        for name, field in schema.items()
+        if field.separate_spelling()
+    }
+    add = pool.add
+    seen: set[tuple[str, bytes]] = set()
+
+    def add_once(item: tuple[Any, ...]) -> None:
+        if item[0] in spelling:
+            key = (item[0], item[1])
+            if key in seen:
+                return
+            seen.add(key)
+        add(item)
+
+    pool.add = add_once
+    open_lengths = writer.per_document_reader
+    writer.per_document_reader = lambda: _ColumnLengths(open_lengths())
+
+
+class _ColumnLengths:
+    """A per-document reader whose ``doc_field_length`` answers from whole columns."""
+
+    def __init__(self, perdoc: Any) -> None:
+        self._perdoc = perdoc
+        self._columns: dict[str, tuple[bytes, Any] | None] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._perdoc, name)
+
+    def _column(self, fieldname: str) -> tuple[bytes, Any] | None:
+        from whoosh.codec.whoosh3 import LENGTHS_COLUMN
+
+        reader = self._perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
+        if reader is None:
+            return None
+        return bytes(reader._dbfile.get(reader._basepos, reader._count)), reader
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int | None:
+        if docnum > self._perdoc._doccount:
+            raise IndexError(f"Asked for docnum {docnum!r} of {self._perdoc._doccount}")
+        try:
+            column = self._columns[fieldname]
+        except KeyError:
+            column = self._columns[fieldname] = self._column(fieldname)
+        if column is None:
+            return default
+        raw, reader = column
+        lbyte = raw[docnum] if docnum < len(raw) else reader[docnum]
+        return int(byte_to_length(lbyte)) if lbyte else None

@@ -116,6 +116,13 @@ def main() -> None:
         if code != first:
             ratio = summary[code]["first_cpu p95"] / max(summary[first]["first_cpu p95"], 1e-9)
             print(f"   first-time CPU p95 against {first}: {ratio:.2f}x")
+    print("first-time CPU ms per query (median of rounds):")
+    for i, (kind, text, typing) in enumerate(QUERIES):
+        cells = "  ".join(
+            f"{statistics.median(r['first_cpu'][i] for r in runs[code]):7.1f}" for code in args.code
+        )
+        label = f"{text!r}" + (" (typing)" if typing else "")
+        print(f"  {cells}  {kind}: {label}")
 
 
 if __name__ == "__main__":

@@ -157,3 +157,20 @@ def test_sized_cache_drops_the_least_recently_used() -> None:
     assert cache.get("huge") is not None and cache.get("a") is None
     cache.clear()
     assert cache.get("huge") is None
+
+
+@pytest.mark.parametrize("offset", [0, 1000])
+@pytest.mark.parametrize("share", [0.01, 0.3, 1.0])
+def test_allowed_postings_walks_or_looks_up_alike(offset: int, share: float) -> None:
+    """Scoring finds a term's allowed postings by walking them (many papers allowed) or
+    by binary search (few): either way, exactly the allowed ones, with their places."""
+    import random
+
+    from store.scoring import _allowed_postings
+
+    rng = random.Random(7)
+    ids = sorted(rng.sample(range(5000), 800))
+    docnums = sorted(offset + d for d in rng.sample(range(5000), int(5000 * share)))
+    want = [(local, i) for i, local in enumerate(ids) if local + offset in set(docnums)]
+    assert list(_allowed_postings(ids, docnums, offset)) == want
+    assert want or share < 0.05

@@ -298,3 +298,49 @@ def test_search_by_priority_says_why(
     code, out, _ = run(capsys, data_dir, "search", "--sort", "priority", "--limit", "1", "--json")
     hit = json.loads(out)["hits"][0]
     assert hit["priority"] == {"score": 2.0, "why": ["matches saved search 'dit'"]}
+
+
+SEARCH_IMPORTS = """
+import sys
+from tui.cli import main
+try:
+    main(["--data-dir", {data!r}, "search", "transformer"])
+except SystemExit as exit:
+    assert exit.code in (0, None), exit.code
+import cached_property
+print("loaded:", sorted({{"asyncio", "filelock"}} & set(sys.modules)), file=sys.stderr)
+print("stand-in:", type(cached_property).__name__, file=sys.stderr)
+"""
+
+
+def test_a_search_loads_no_asyncio_and_no_lock(
+    capsys: pytest.CaptureFixture[str], data_dir: Path
+) -> None:
+    """A cold search is mostly imports: it takes no lock (filelock loads on the first
+    write) and Whoosh's one use of ``cached_property`` does without asyncio."""
+    assert run(capsys, data_dir, "import", str(FIXTURES))[0] == 0
+    result = subprocess.run(
+        [sys.executable, "-c", SEARCH_IMPORTS.format(data=str(data_dir))],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "papers match" in result.stdout + result.stderr
+    assert "loaded: []" in result.stderr, result.stderr
+    assert "stand-in: _StandIn" in result.stderr, result.stderr
+    # A write still takes the lock, and the real package answers any other name.
+    assert run(capsys, data_dir, "import", str(FIXTURES))[0] == 0
+    checked = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import store, cached_property as c; print(c.threaded_cached_property.__name__)",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert checked.stdout.strip() == "threaded_cached_property", checked.stderr
