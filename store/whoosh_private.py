@@ -39,6 +39,9 @@ CHECKED_VERSIONS = frozenset({(2, 7, 5)})
 """Whoosh versions the functions below were read and tested against."""
 
 _LENGTH_TABLE = [1, *(byte_to_length(b) for b in range(1, 256))]  # 0: nothing stored
+# The table's values byte by byte (least significant first): four ``bytes.translate``
+# calls decode a length column in C, a third of the time of a Python loop.
+_LENGTH_BYTES = [bytes((n >> (8 * k)) & 255 for n in _LENGTH_TABLE) for k in range(4)]
 
 
 def whoosh_version() -> tuple[int, int, int]:
@@ -130,9 +133,22 @@ def field_lengths(reader: Any, fieldname: str) -> array[int] | None:
         raw = bytes(column._dbfile.get(column._basepos, column._count))
     except (AttributeError, ImportError):
         return None
-    lengths = array("I", [_LENGTH_TABLE[b] for b in raw])
+    lengths = _decoded_lengths(raw)
     if len(lengths) < doccount:  # trailing documents without a value
         lengths.extend([1] * (doccount - len(lengths)))
+    return lengths
+
+
+def _decoded_lengths(raw: bytes) -> array[int]:
+    """Whoosh's one-byte field lengths, decoded through its own length table."""
+    lengths = array("I")
+    if lengths.itemsize != 4 or max(_LENGTH_TABLE) >> 32:
+        return array("I", [_LENGTH_TABLE[b] for b in raw])
+    wide = bytearray(4 * len(raw))
+    order = range(4) if sys.byteorder == "little" else range(3, -1, -1)
+    for place, table in zip(order, _LENGTH_BYTES, strict=True):
+        wide[place::4] = raw.translate(table)
+    lengths.frombytes(bytes(wide))
     return lengths
 
 

@@ -44,7 +44,7 @@ import json, sys
 sys.path.insert(0, sys.argv[1])
 from store import Library
 from pathlib import Path
-pages = sorted(Path(sys.argv[3]).glob("*.*"))
+pages = sorted(p for p in Path(sys.argv[3]).iterdir() if not p.name.startswith("."))
 library = Library.open(sys.argv[2])
 cpu, wall = clocks()
 report = library.import_pages(pages)
@@ -64,7 +64,7 @@ sys.path.insert(0, sys.argv[1])
 from pathlib import Path
 from tests.benchmarks.bench_import import bare_documents, bare_schema
 from store.storage import create_index
-docs = bare_documents(sorted(Path(sys.argv[3]).glob("*.*")))
+docs = bare_documents(sorted(p for p in Path(sys.argv[3]).iterdir() if not p.name.startswith(".")))
 cpu, wall = clocks()
 ix = create_index(Path(sys.argv[2]), bare_schema())
 writer = ix.writer(compound=False)  # plain segments, as the store writes

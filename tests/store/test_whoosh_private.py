@@ -65,3 +65,14 @@ def test_numeric_columns_read_at_once_equal_whoosh_reading_them_one_by_one(
         assert numeric_column(subs[0], "sort_title") is None  # text: read the public way
     finally:
         searcher.close()
+
+
+def test_length_columns_decode_as_whooshs_table() -> None:
+    from whoosh.util.numeric import byte_to_length
+
+    from store.whoosh_private import _decoded_lengths
+
+    raw = bytes(range(256)) * 3 + bytes([0, 255, 1])
+    want = [byte_to_length(b) if b else 1 for b in raw]
+    assert list(_decoded_lengths(raw)) == want
+    assert list(_decoded_lengths(b"")) == []
