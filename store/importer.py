@@ -34,6 +34,7 @@ from .records import Observation, merge, paper_from_stored, resolve_id, to_docum
 from .saved_searches import SavedSearches
 from .sources import ParsedSource, parse_source, parse_stored
 from .sourcestore import SourceKind, SourceStore, content_hash, display_name
+from .storage import pool_limit_mb
 from .userdata import UserData
 
 __all__ = ["Importer"]
@@ -299,7 +300,7 @@ class Importer:
             with self.index.searcher() as searcher:
                 changed, new = _merged(searcher, observations)
             if changed:
-                with self.index.writer() as writer:
+                with self.index.writer(limitmb=pool_limit_mb(len(changed))) as writer:
                     for done, paper in enumerate(changed):
                         if progress and done % 200 == 0:
                             progress(done, len(changed), "indexing papers")

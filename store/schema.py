@@ -48,6 +48,7 @@ PREFIX_MAX = 12
 ABSTRACT_PREFIX_MAX = 3
 
 _WORD = re.compile(r"\w+(?:[-\u2010\u2011]\w+)*", re.UNICODE)
+_HYPHENS = re.compile(r"[-\u2010\u2011]")
 
 
 class CompoundTokenizer(Tokenizer):  # type: ignore[misc]
@@ -90,12 +91,23 @@ class CompoundTokenizer(Tokenizer):  # type: ignore[misc]
         pos = start_pos
         for match in _WORD.finditer(value):
             word = match.group(0)
-            parts = re.split(r"[-\u2010\u2011]", word)
-            emit: list[tuple[str, int, int, int]]  # text, pos, start, end
-            if len(parts) == 1:
-                emit = [(word, pos, match.start(), match.end())]
+            if not _HYPHENS.search(word):  # most words: one token, no list to build
+                token.text = word
+                token.boost = 1.0
+                token.stopped = False
+                if keeporiginal:
+                    token.original = word
+                if positions:
+                    token.pos = pos
+                if chars:
+                    token.startchar = start_char + match.start()
+                    token.endchar = start_char + match.end()
                 pos += 1
-            elif mode == "query":
+                yield token
+                continue
+            parts = _HYPHENS.split(word)
+            emit: list[tuple[str, int, int, int]]  # text, pos, start, end
+            if mode == "query":
                 emit = [("".join(parts), pos, match.start(), match.end())]
                 pos += 1
             else:

@@ -133,3 +133,39 @@ def test_quick_import_writes_the_plain_index(tmp_path: Path, batches: int) -> No
             want_words = [slow.corrector(field).suggest(w, limit=3, maxdist=2) for w in typos]
         assert got_words == want_words
         assert sum(map(len, want_words)) >= 3  # the typos do have near words here
+
+
+def _reference_words(value: str, mode: str) -> list[tuple[str, int, int, int]]:
+    """The compound tokenizer's words as first written (a list per word), the reference
+    for its faster loop: text, position, first and last character."""
+    import re
+
+    out = []
+    pos = 0
+    for match in re.finditer(r"\w+(?:[-\u2010\u2011]\w+)*", value):
+        word = match.group(0)
+        parts = re.split(r"[-\u2010\u2011]", word)
+        if len(parts) == 1 or mode == "query":
+            out.append(("".join(parts), pos, match.start(), match.end()))
+            pos += 1
+            continue
+        out.append(("".join(parts), pos, match.start(), match.end()))
+        offset = match.start()
+        for part in parts:
+            out.append((part, pos, offset, offset + len(part)))
+            offset += len(part) + 1
+            pos += 1
+    return out
+
+
+@pytest.mark.parametrize("mode", ["index", "query", ""])
+def test_compound_tokenizer_gives_its_first_words(mode: str) -> None:
+    from store.schema import CompoundTokenizer
+
+    tokenizer = CompoundTokenizer()
+    for text in _texts():
+        got = [
+            (t.text, t.pos, t.startchar, t.endchar)
+            for t in tokenizer(text, positions=True, chars=True, mode=mode)
+        ]
+        assert got == _reference_words(text, mode), text[:60]
