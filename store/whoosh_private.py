@@ -11,10 +11,12 @@ missing, each function falls back to the public, slower way (or does nothing).
 from __future__ import annotations
 
 import contextlib
+import marshal
 import shutil
 import sys
 from array import array
-from itertools import accumulate
+from collections.abc import Iterable, Iterator
+from itertools import accumulate, islice
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +40,7 @@ __all__ = [
 CHECKED_VERSIONS = frozenset({(2, 7, 5)})
 """Whoosh versions the functions below were read and tested against."""
 
+_RUN_CHUNK = 4096  # postings per marshal call in a spilled run (see _chunked_runs)
 _LENGTH_TABLE = [1, *(byte_to_length(b) for b in range(1, 256))]  # 0: nothing stored
 # The table's values byte by byte (least significant first): four ``bytes.translate``
 # calls decode a length column in C, a third of the time of a Python loop.
@@ -269,6 +272,8 @@ def quicken_writer(writer: Any) -> None:
       corrector, which weighs by the main field's frequencies).
     - Writing the postings asks every posting's field length; they are read a column at
       a time instead of one call down four layers each (9% of a commit).
+    - A pool too big for memory spills sorted runs a chunk at a time (see
+      :func:`_chunked_runs`).
 
     Private parts (checked on 2.7.5): ``SegmentWriter.pool`` (whose ``add`` its
     ``add_document`` looks up per document), ``SegmentWriter.per_document_reader``
@@ -284,6 +289,7 @@ def quicken_writer(writer: Any) -> None:
         for name, field in schema.items()
         if field.separate_spelling()
     }
+    _chunked_runs(pool)
     add = pool.add
     seen: set[tuple[str, bytes]] = set()
 
@@ -330,3 +336,38 @@ class _ColumnLengths:
         raw, reader = column
         lbyte = raw[docnum] if docnum < len(raw) else reader[docnum]
         return int(byte_to_length(lbyte)) if lbyte else None
+
+
+def _chunked_runs(pool: Any) -> None:
+    """A spilling posting pool writes and reads its sorted runs a chunk at a time.
+
+    Whoosh's pool marshals each posting to a run file with its own call and loads it
+    back the same way (two Python calls per posting, then the merge); in chunks of
+    :data:`_RUN_CHUNK` postings those calls are a few thousand per run. The run files
+    are the pool's own, written and read by it alone. Private parts (checked on
+    2.7.5): ``SortingPool._write_run/_read_run/_open_run/_remove_run``.
+    """
+    if not all(hasattr(pool, name) for name in ("_write_run", "_read_run", "_open_run")):
+        return
+
+    def write_run(f: Any, items: Iterable[Any]) -> None:
+        stream = iter(items)
+        while chunk := list(islice(stream, _RUN_CHUNK)):
+            marshal.dump(chunk, f, 2)
+        f.close()
+
+    def read_run(path: str) -> Iterator[Any]:
+        f = pool._open_run(path)
+        try:
+            while True:
+                try:
+                    chunk = marshal.load(f)
+                except EOFError:
+                    return
+                yield from chunk
+        finally:
+            f.close()
+            pool._remove_run(path)
+
+    pool._write_run = write_run
+    pool._read_run = read_run

@@ -105,8 +105,10 @@ def _dump(ix: Any) -> dict[str, Any]:
     return out
 
 
-@pytest.mark.parametrize("batches", [1, 2])
-def test_quick_import_writes_the_plain_index(tmp_path: Path, batches: int) -> None:
+@pytest.mark.parametrize(("batches", "pool_mb"), [(1, 128), (2, 128), (1, 1)])
+def test_quick_import_writes_the_plain_index(tmp_path: Path, batches: int, pool_mb: int) -> None:
+    """One commit, two (the second merges the first segment), and a pool of 1 MB that
+    spills sorted runs to disk (merged back at the commit)."""
     docs = bare_documents(SAMPLES)
     assert len(docs) > 20
     for name in ("quick", "plain"):
@@ -115,11 +117,13 @@ def test_quick_import_writes_the_plain_index(tmp_path: Path, batches: int) -> No
     plain = create_index(tmp_path / "plain", bare_schema())
     step = len(docs) // batches + 1
     for start in range(0, len(docs), step):  # a second commit merges the first segment
-        writer = open_writer(quick)
-        slow = plain.writer(compound=False)
+        writer = open_writer(quick, limitmb=pool_mb)
+        slow = plain.writer(compound=False, limitmb=pool_mb)
         for doc in docs[start : start + step]:
             writer.update_document(**doc)
             slow.update_document(**doc)
+        if pool_mb == 1:
+            assert writer.pool.runs and slow.pool.runs  # both spilled
         writer.commit()
         slow.commit()
     got, want = _dump(quick), _dump(plain)
