@@ -264,44 +264,25 @@ remember_missing_columns()
 
 
 def quicken_writer(writer: Any) -> None:
-    """Two shortcuts in a segment writer's commit, its index the same for every search.
+    """Two shortcuts in a segment writer's commit, its index the same byte for byte.
 
-    - Each unstemmed word goes to a field's spelling terms once per writer, not once per
-      paper: Whoosh adds one posting (docnum 0) per paper and word, a fifth of an
-      import's postings, and only the terms are ever read (``terms_within`` and the
-      corrector, which weighs by the main field's frequencies).
     - Writing the postings asks every posting's field length; they are read a column at
       a time instead of one call down four layers each (9% of a commit).
     - A pool too big for memory spills sorted runs a chunk at a time (see
       :func:`_chunked_runs`).
 
-    Private parts (checked on 2.7.5): ``SegmentWriter.pool`` (whose ``add`` its
-    ``add_document`` looks up per document), ``SegmentWriter.per_document_reader``
-    (called once by ``_flush_segment``), the per-document reader's ``_doccount`` and
-    ``_cached_reader``, the lengths column reader's ``_dbfile/_basepos/_count``.
+    (The spelling fields' postings, one per paper and word and a fifth of an import's,
+    must stay: ``typed_word`` ranks a typed prefix's words by their doc frequency there.)
+
+    Private parts (checked on 2.7.5): ``SegmentWriter.pool``,
+    ``SegmentWriter.per_document_reader`` (called once by ``_flush_segment``), the
+    per-document reader's ``_doccount`` and ``_cached_reader``, the lengths column
+    reader's ``_dbfile/_basepos/_count``.
     """
     pool = getattr(writer, "pool", None)
-    schema = getattr(writer, "schema", None)
-    if pool is None or schema is None or not hasattr(writer, "per_document_reader"):
+    if pool is None or not hasattr(writer, "per_document_reader"):
         return
-    spelling = {
-        field.spelling_fieldname(name)
-        for name, field in schema.items()
-        if field.separate_spelling()
-    }
     _chunked_runs(pool)
-    add = pool.add
-    seen: set[tuple[str, bytes]] = set()
-
-    def add_once(item: tuple[Any, ...]) -> None:
-        if item[0] in spelling:
-            key = (item[0], item[1])
-            if key in seen:
-                return
-            seen.add(key)
-        add(item)
-
-    pool.add = add_once
     open_lengths = writer.per_document_reader
     writer.per_document_reader = lambda: _ColumnLengths(open_lengths())
 

@@ -1,9 +1,10 @@
 """The import's shortcuts write the index Whoosh's plain path writes.
 
 ``MemoAnalyzer`` (each text analysed once for all its fields) and the writer shortcuts
-of ``whoosh_private.quicken_writer`` (spelling words once per writer, field lengths read
-a column at a time) must leave every term, posting, length and stored field as they
-were; only the spelling fields' per-paper postings go (their terms stay).
+of ``whoosh_private.quicken_writer`` (field lengths read a column at a time, spilled
+runs written in chunks) must leave every term, posting, length and stored field as they
+were, the spelling fields' included (typing ranks a prefix's words by their frequency
+there).
 """
 
 from __future__ import annotations
@@ -87,9 +88,6 @@ def _dump(ix: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     with ix.reader() as reader:
         for fieldname, text in reader.all_terms():
-            if fieldname.startswith("spell_"):
-                out[(fieldname, text)] = "term"
-                continue
             matcher = reader.postings(fieldname, text)
             postings = []
             while matcher.is_active():
