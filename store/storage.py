@@ -20,11 +20,13 @@ from .whoosh_private import quicken_writer
 __all__ = ["create_index", "exists", "open_index", "open_writer", "pool_limit_mb"]
 
 # Whoosh keeps a writer's postings in memory up to a limit (128 MB by default), then
-# sorts them into runs on disk that the commit merges back, in Python: at 3,000 papers
-# that was 40% of the import (18.5-20.3 s CPU against 11.5 s in one 256 MB pool, peak
-# memory 228 MB against 397 MB). Beyond a few thousand papers runs happen anyway: at
-# 10,000 a 256 MB pool bought 3% for 155 MB more, so larger imports keep the default.
-_POOL_MB = 256
+# sorts them into runs on disk that the commit merges back, in Python. At 3,000 papers
+# (about 2.2 million postings) that was a third of the import: 19.9 s of CPU with 128 MB
+# (peak memory 215 MB), 18.8 s with 256, 14.6 s with 384 and 13.0 s in one 512 MB pool
+# (peak 441 MB). Beyond a
+# few thousand papers runs happen anyway (at 10,000 a bigger pool bought 3%), so larger
+# imports keep the default and its memory.
+_POOL_MB = 512
 _POOL_PAPERS = 3000
 
 
