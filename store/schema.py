@@ -10,7 +10,7 @@ instead of a prefix expansion.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from whoosh.analysis import (
@@ -91,26 +91,15 @@ class CompoundTokenizer(Tokenizer):  # type: ignore[misc]
         pos = start_pos
         for match in _WORD.finditer(value):
             word = match.group(0)
-            if not _HYPHENS.search(word):  # most words: one token, no list to build
-                token.text = word
-                token.boost = 1.0
-                token.stopped = False
-                if keeporiginal:
-                    token.original = word
-                if positions:
-                    token.pos = pos
-                if chars:
-                    token.startchar = start_char + match.start()
-                    token.endchar = start_char + match.end()
+            emit: Sequence[tuple[str, int, int, int]]  # text, pos, start, end
+            if not _HYPHENS.search(word):  # most words: one token, no split
+                emit = ((word, pos, match.start(), match.end()),)
                 pos += 1
-                yield token
-                continue
-            parts = _HYPHENS.split(word)
-            emit: list[tuple[str, int, int, int]]  # text, pos, start, end
-            if mode == "query":
-                emit = [("".join(parts), pos, match.start(), match.end())]
+            elif mode == "query":
+                emit = (("".join(_HYPHENS.split(word)), pos, match.start(), match.end()),)
                 pos += 1
             else:
+                parts = _HYPHENS.split(word)
                 emit = [("".join(parts), pos, match.start(), match.end())]
                 offset = match.start()
                 for part in parts:
