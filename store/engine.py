@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from itertools import islice
 from pathlib import Path
 from typing import Any, Literal
 
@@ -29,12 +30,15 @@ from .docsets import DocSetQuery
 from .engine_types import Filters, ResultWindow
 from .matching import TEXT_FIELDS, MatchSets, is_null
 from .ordering import Ordering, Orderings
+from .posting_files import PostingFiles
+from .score_bounds import best_by_bounds
 from .scoring import CachedLengthBM25F, score_in_memory
 
 __all__ = ["Engine", "SortName", "restrict_to_titles"]
 
 SEARCH_BUDGET_S = 0.1
 SCORE_POSTINGS_LIMIT = 60_000
+BOUND_FROM_MATCHES = 2_000  # more matches than this: scored within score ceilings
 PRECISE_POSTINGS_LIMIT = 8_000  # below this, every match is scored on title and abstract
 _TITLE_FIELDS = {"title", "title_prefix"}
 SortName = Literal["relevance", "published", "seen", "rising", "upvotes", "title", "priority"]
@@ -52,7 +56,7 @@ class Engine:
         self.budget_s = budget_s
         self.weighting = weighting  # the searchers are made with it
         self.orderings = Orderings(cache_dir)
-        self.match_sets = MatchSets(self.orderings)
+        self.match_sets = MatchSets(self.orderings, PostingFiles(cache_dir))
         self.custom_orders: dict[str, Callable[[Any], Ordering]] = {}
         """Orders computed elsewhere (``priority``), by sort name: searcher -> order."""
 
@@ -105,15 +109,12 @@ class Engine:
     ) -> tuple[list[int], list[float | None]] | None:
         if not allowed:
             return [], []
-        found = score_in_memory(
-            searcher,
-            query,
-            allowed,
-            wanted,
-            self.weighting,
-            self.match_sets.weighted_postings,
-            lambda q: self.matches(searcher, q),
-        )
+        sources = (self.weighting, self.match_sets.weighted_postings)
+        matches = lambda q: self.matches(searcher, q)  # noqa: E731
+        if len(allowed) <= BOUND_FROM_MATCHES:
+            found = score_in_memory(searcher, query, allowed, wanted, *sources, matches)
+        else:  # a large match set: score only the papers that can be best
+            found = best_by_bounds(searcher, query, allowed, wanted, *sources, matches)
         if found is None:
             return None
         docnums, values = found
@@ -122,16 +123,14 @@ class Engine:
     def pick(self, searcher: Any, sort: str, matched: set[int], wanted: int) -> list[int]:
         """The first ``wanted`` of ``matched`` in ``sort`` order."""
         ordering = self.ordering(searcher, sort)
-        if len(matched) * 8 >= len(ordering.docnums):  # dense: walk the order, stop early
-            picked: list[int] = []
-            for docnum in ordering.docnums:
-                if docnum in matched:
-                    picked.append(docnum)
-                    if len(picked) >= wanted:
-                        break
-            return picked
-        rank = ordering.rank
-        return sorted(matched, key=lambda d: rank.get(d, 1 << 60))[:wanted]
+        # Walk the order (in C) to the ``wanted``-th match: 0.1 ms for a few thousand
+        # matches of 100,000 papers, 5 ms at worst (all of them last), against 20 ms to
+        # build every paper's rank for a sort by it.
+        picked = list(islice(filter(matched.__contains__, ordering.docnums), wanted))
+        if len(picked) < min(wanted, len(matched)):  # papers the order lacks come last
+            rest = sorted(matched.difference(picked))
+            picked.extend(rest[: wanted - len(picked)])
+        return picked
 
     def _narrow(
         self,

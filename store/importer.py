@@ -247,6 +247,7 @@ class Importer:
         if fresh or leftovers:
             with self.index.locked():
                 self._commit_locked(fresh, report, progress)
+            self.index.save_posting_files()
         saved = [s for item in incoming for s in item.parsed.saved]
         if saved and self.saved is not None:
             self.saved.restore(saved)

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import shutil
 import threading
@@ -30,11 +31,14 @@ from .errors import LibraryBusyError, UnwritableError
 from .file_lock import held
 from .index_state import IndexState, read_state, write_state
 from .paths import LibraryPaths
+from .posting_files import save_posting_files
 from .schema import SCHEMA_VERSION, build_schema
 from .scoring import CachedLengthBM25F
-from .whoosh_private import abandon_writer
+from .whoosh_private import abandon_writer, leaf_postings
 
-__all__ = ["WRITE_LOCK_TIMEOUT_S", "IndexStore", "folder_identity"]
+__all__ = ["WRITE_LOCK_TIMEOUT_S", "IndexStore", "folder_identity", "save_posting_files_of"]
+
+_log = logging.getLogger(__name__)
 
 WRITE_LOCK_TIMEOUT_S = 5.0
 _POOL_SIZE = 4
@@ -235,6 +239,22 @@ class IndexStore:
         except BaseException:
             abandon_writer(ix, writer)
             raise
+
+    def save_posting_files(self) -> None:
+        """Save the common terms' postings of segments that have none (call after a
+        commit, outside the lock: writing them takes seconds for a large segment)."""
+        self._check_identity()
+        save_posting_files_of(self._ix)
+
+
+def save_posting_files_of(ix: Any) -> None:
+    """Save the common terms' postings of ``ix``'s segments that have none, for searches.
+    Only a cache: any failure here is logged and left for the next commit to retry."""
+    try:
+        with ix.reader() as reader:
+            save_posting_files(Path(ix.storage.folder), reader, leaf_postings)
+    except Exception:  # a cache never fails what wrote the index
+        _log.debug("saving the common words' postings failed", exc_info=True)
 
 
 def folder_identity(path: Path) -> tuple[int, int] | None:

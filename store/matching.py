@@ -18,6 +18,8 @@ from .cache import SizedCache
 from .docsets import DocSetQuery
 from .engine_types import reader_key, segment_key
 from .ordering import Orderings
+from .phrases import phrase_matches
+from .posting_files import PostingFiles
 from .whoosh_private import deleted_docs, leaf_postings
 
 __all__ = ["MATCH_FIELDS", "TEXT_FIELDS", "MatchSets", "estimate", "is_null"]
@@ -32,6 +34,10 @@ TEXT_FIELDS = frozenset(
 BLOCK_READ_FIELDS = TEXT_FIELDS | {"abstract_prefix"}
 
 
+Weighted = tuple["array[int]", "array[int] | array[float]"]
+"""A term's docnums in one segment and their weights (whole weights may be ints)."""
+
+
 def is_null(query: wq.Query) -> bool:
     """True for Whoosh's query that matches nothing."""
     return query is wq.NullQuery or type(query) is type(wq.NullQuery)
@@ -40,12 +46,14 @@ def is_null(query: wq.Query) -> bool:
 class MatchSets:
     """Match sets and the postings they are built from, for one library."""
 
-    def __init__(self, orderings: Orderings) -> None:
+    def __init__(self, orderings: Orderings, saved: PostingFiles | None = None) -> None:
         self.orderings = orderings
+        self.saved = saved if saved is not None else PostingFiles(None)
+        """Common terms' postings saved beside the index (read before Whoosh's)."""
         # One entry per term and segment for matching and scoring alike: the weights
         # cost little more to read with the docnums (same blocks), a second read a lot.
-        self._weighted: SizedCache[tuple[str, str, Any], tuple[array[int], array[float]]] = (
-            SizedCache(POSTINGS_CACHE_IDS, lambda entry: len(entry[0]))
+        self._weighted: SizedCache[tuple[str, str, Any], Weighted] = SizedCache(
+            POSTINGS_CACHE_IDS, lambda entry: len(entry[0])
         )
         # Match sets hold global docnums: valid for one index version only.
         self._sets: SizedCache[tuple[Any, ...], set[int]] = SizedCache(MATCH_CACHE_IDS, len)
@@ -74,6 +82,13 @@ class MatchSets:
             return set(query.docnums)
         if isinstance(query, wq.Term) and query.fieldname in BLOCK_READ_FIELDS:
             return self._term_docnums(reader, query.fieldname, query.text)
+        if type(query) is wq.Phrase and query.fieldname in TEXT_FIELDS:
+            fieldname = query.fieldname
+            found = phrase_matches(
+                reader, query, lambda word: self.matches(searcher, wq.Term(fieldname, word))
+            )
+            if found is not None:
+                return found
         if isinstance(query, (wq.Or, wq.DisjunctionMax)):
             result: set[int] = set()
             for sub in query.subqueries:
@@ -115,16 +130,16 @@ class MatchSets:
         """A term's docnums in one segment (deletions included), cached."""
         return self.weighted_postings(sub, fieldname, text)[0]
 
-    def weighted_postings(
-        self, sub: Any, fieldname: str, text: Any
-    ) -> tuple[array[int], array[float]]:
+    def weighted_postings(self, sub: Any, fieldname: str, text: Any) -> Weighted:
         """A term's docnums and weights in one segment (deletions included), cached."""
         fieldname = MATCH_FIELDS.get(fieldname, fieldname)
         key = (segment_key(sub), fieldname, text)
         cached = self._weighted.get(key)
         if cached is None:
-            ids, weights = leaf_postings(sub, fieldname, text)
-            cached = (array("I", ids), array("f", weights))
+            cached = self.saved.get(sub, fieldname, text)
+            if cached is None:
+                ids, weights = leaf_postings(sub, fieldname, text)
+                cached = (array("I", ids), array("f", weights))
             self._weighted.put(key, cached)
         return cached
 

@@ -37,21 +37,13 @@ SORT_COLUMNS: dict[str, tuple[str, bool]] = {
 
 
 class Ordering:
-    """Every live docnum in one sort order, and (built on first use) each one's rank."""
+    """Every live docnum in one sort order."""
 
     def __init__(self, docnums: Sequence[int]) -> None:
         self.docnums = docnums
-        self._rank: dict[int, int] | None = None
 
     def __len__(self) -> int:
         return len(self.docnums)
-
-    @property
-    def rank(self) -> dict[int, int]:
-        """docnum -> position."""
-        if self._rank is None:
-            self._rank = {d: i for i, d in enumerate(self.docnums)}
-        return self._rank
 
 
 class Orderings:

@@ -16,7 +16,7 @@ from . import storage
 from .atomic import describe_os_error
 from .cachedir import write_tag
 from .errors import StoreError, UnwritableError
-from .index import IndexStore
+from .index import IndexStore, save_posting_files_of
 from .index_state import IndexState, write_state
 from .models import Paper
 from .progress import Progress
@@ -70,6 +70,7 @@ def rebuild_index(
                 if progress and done % 500 == 0:
                     progress(done, len(papers), "indexing papers")
                 writer.add_document(**to_document(paper))
+        save_posting_files_of(ix)
         ix.close()
         write_state(fresh, IndexState(SCHEMA_VERSION, frozenset(indexed)))
         index.swap_in(fresh)

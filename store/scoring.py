@@ -15,8 +15,11 @@ from __future__ import annotations
 
 import heapq
 from array import array
-from bisect import bisect_left
-from collections.abc import Callable, Iterator, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Sequence
+from itertools import compress, repeat
+from operator import add, eq
+from operator import sub as sub_int
 from typing import Any
 
 from whoosh import query as wq
@@ -26,7 +29,15 @@ from .cache import SizedCache
 from .docsets import DocSetQuery
 from .whoosh_private import field_lengths as read_field_lengths
 
-__all__ = ["CachedLengthBM25F", "score_in_memory"]
+__all__ = [
+    "CachedLengthBM25F",
+    "TermParameters",
+    "best_of",
+    "score_in_memory",
+    "scored_leaves",
+    "scores_of",
+    "term_parameters",
+]
 
 LENGTHS_CACHE_VALUES = 8_000_000  # field lengths kept, all segments: 4 bytes each
 
@@ -98,27 +109,51 @@ def score_in_memory(
     each term's postings (cached by the engine) are looked up by binary search for just
     the allowed papers: the cost follows the size of the answer, not of the words.
     """
-    leaves = _scored_leaves(query)
+    leaves = scored_leaves(query)
     if leaves is None or len(leaves) * len(allowed) > MEMORY_SCORE_LIMIT:
         return None
-    segments = [
-        (sub, offset, sub.doc_count_all()) for sub, offset in searcher.reader().leaf_readers()
-    ]
-    ordered = sorted(allowed)
-    per_segment = []
-    for sub, offset, count in segments:
-        low = bisect_left(ordered, offset)
-        high = bisect_left(ordered, offset + count)
-        per_segment.append((sub, offset, ordered[low:high]))
-    context = _Context(searcher, weighting, postings, matches, per_segment)
-    scores = context.score(query)
+    scores = scores_of(searcher, query, sorted(allowed), weighting, postings, matches)
     if scores is None:
         return None
-    best = heapq.nsmallest(wanted, scores.items(), key=lambda item: (-item[1], item[0]))
+    return best_of(scores, wanted)
+
+
+def best_of(scores: dict[int, float], wanted: int) -> tuple[list[int], list[float]]:
+    """The ``wanted`` highest scores, ties by docnum (as Whoosh's collector breaks them).
+
+    The ``wanted``-th best value is found among bare floats (in C) and only the papers
+    scoring at least that are sorted: a third of a keyed heap over every paper."""
+    if wanted <= 0:
+        return [], []
+    if len(scores) > wanted:
+        kth = heapq.nlargest(wanted, scores.values())[-1]
+        items = list(compress(scores.items(), map(kth.__le__, scores.values())))
+    else:
+        items = list(scores.items())
+    items.sort(key=lambda item: (-item[1], item[0]))
+    best = items[:wanted]
     return [docnum for docnum, _ in best], [score for _, score in best]
 
 
-def _scored_leaves(query: wq.Query) -> list[wq.Term] | None:
+def scores_of(
+    searcher: Any,
+    query: wq.Query,
+    docnums: list[int],
+    weighting: CachedLengthBM25F,
+    postings: PostingsSource,
+    matches: MatchSource,
+) -> dict[int, float] | None:
+    """docnum -> BM25F score of each of ``docnums`` (sorted; all matching ``query``), or
+    None when the query has parts this does not score."""
+    per_segment = []
+    for sub, offset in searcher.reader().leaf_readers():
+        low = bisect_left(docnums, offset)
+        high = bisect_left(docnums, offset + sub.doc_count_all())
+        per_segment.append((sub, offset, docnums[low:high]))
+    return _Context(searcher, weighting, postings, matches, per_segment).score(query)
+
+
+def scored_leaves(query: wq.Query) -> list[wq.Term] | None:
     """The term leaves of a query made only of terms, And, Or and AndNot; else None."""
     if type(query) is wq.Term:
         return [query]
@@ -127,16 +162,33 @@ def _scored_leaves(query: wq.Query) -> list[wq.Term] | None:
     ):
         leaves: list[wq.Term] = []
         for sub in query.subqueries:
-            found = _scored_leaves(sub)
+            found = scored_leaves(sub)
             if found is None:
                 return None
             leaves.extend(found)
         return leaves
     if type(query) is wq.AndNot:
-        return _scored_leaves(query.a)
+        return scored_leaves(query.a)
+    if type(query) is wq.Phrase and query.words:
+        return [wq.Term(query.fieldname, word) for word in query.words]
     if type(query) is wq.Not or isinstance(query, DocSetQuery):
         return []  # scores a constant: see _Context.score
     return None
+
+
+TermParameters = tuple[bool, float, float, float, float]
+"""What BM25F needs of a term besides its postings: scorable, idf, avgfl, B, K1."""
+
+
+def term_parameters(
+    searcher: Any, weighting: CachedLengthBM25F, fieldname: str, text: Any
+) -> TermParameters:
+    """A term's BM25F inputs, as Whoosh's scorer reads them (the field must exist)."""
+    scorable = bool(searcher.schema[fieldname].scorable)
+    idf = float(searcher.idf(fieldname, text)) if scorable else 0.0
+    avgfl = float(searcher.avg_field_length(fieldname) or 1)
+    b = float(weighting._field_B.get(fieldname, weighting.B))
+    return scorable, idf, avgfl, b, float(weighting.K1)
 
 
 class _Context:
@@ -157,7 +209,10 @@ class _Context:
         self.per_segment = per_segment
 
     def score(self, query: wq.Query) -> dict[int, float] | None:
-        """docnum -> score for the allowed papers ``query`` matches."""
+        """docnum -> score for the allowed papers ``query`` matches.
+
+        Sums run in C (``map`` over ``operator.add``), in the order of the query's parts,
+        as the per-paper loops they replace did: the same floats."""
         if type(query) is wq.Term:
             result = self._term(query.fieldname, query.text)
         elif type(query) is wq.And:
@@ -165,22 +220,29 @@ class _Context:
             if any(part is None for part in parts):
                 return None
             present = [p for p in parts if p is not None]
-            common = set(present[0]).intersection(*present[1:]) if present else set()
-            result = {d: sum(p[d] for p in present) for d in common}
+            common = list(set(present[0]).intersection(*present[1:])) if present else []
+            totals: Iterable[float] = map(float, repeat(0, len(common)))
+            for piece in present:
+                totals = map(add, totals, map(piece.__getitem__, common))
+            result = dict(zip(common, totals, strict=True))
         elif type(query) is wq.Or:
             result = {}
             for sub in query.subqueries:
                 part = self.score(sub)
                 if part is None:
                     return None
-                for docnum, value in part.items():
-                    result[docnum] = result.get(docnum, 0.0) + value
+                both = list(result.keys() & part.keys())
+                sums = list(map(add, map(result.__getitem__, both), map(part.__getitem__, both)))
+                result.update(part)
+                result.update(zip(both, sums, strict=True))
         elif type(query) is wq.AndNot:
             kept = self.score(query.a)
             if kept is None:
                 return None
-            excluded = self.matches(query.b)
-            return {d: s for d, s in kept.items() if d not in excluded}
+            left = list(kept.keys() - self.matches(query.b))
+            return dict(zip(left, map(kept.__getitem__, left), strict=True))
+        elif type(query) is wq.Phrase:
+            result = self._phrase(query)
         elif isinstance(query, DocSetQuery):
             # Like a boolean field in Whoosh: 1.0 for every paper it lets through.
             return {
@@ -199,57 +261,82 @@ class _Context:
             result = {d: s * boost for d, s in result.items()}
         return result
 
+    def _phrase(self, phrase: wq.Phrase) -> dict[int, float]:
+        """Whoosh scores a phrase as the sum of its words' scores (its matcher is an
+        intersection of theirs, added up as a binary tree) in the papers it matches."""
+        if not phrase.words:
+            return {}
+        held = self.matches(phrase)
+        words = [self._term(phrase.fieldname, word) for word in phrase.words]
+        common = [d for d in words[0] if d in held]
+        return dict(zip(common, _tree_sum(words, common), strict=True))
+
     def _term(self, fieldname: str, text: Any) -> dict[int, float]:
         searcher = self.searcher
         if fieldname not in searcher.schema:
             return {}
-        field = searcher.schema[fieldname]
-        scorable = bool(field.scorable)
-        idf = float(searcher.idf(fieldname, text)) if scorable else 0.0
-        avgfl = float(searcher.avg_field_length(fieldname) or 1)
-        b = float(self.weighting._field_B.get(fieldname, self.weighting.B))
-        k1 = float(self.weighting.K1)
+        scorable, idf, avgfl, b, k1 = term_parameters(searcher, self.weighting, fieldname, text)
         result: dict[int, float] = {}
-        formula: dict[tuple[float, int], float] = {}  # the same inputs, the same float
+        formula = _Formula(idf, avgfl, b, k1)
         for sub, offset, docnums in self.per_segment:
             if not docnums:
                 continue
             ids, weights = self.postings(sub, fieldname, text)
             if not ids:
                 continue
-            lengths = self.weighting.field_lengths(sub, fieldname) if scorable else None
-            for local, i in _allowed_postings(ids, docnums, offset):
-                weight = float(weights[i])
-                if not scorable:
-                    result[local + offset] = weight
-                    continue
-                length = (
-                    lengths[local]
-                    if lengths is not None
-                    else sub.doc_field_length(local, fieldname, 1)
-                )
-                value = formula.get((weight, length))
-                if value is None:
-                    value = formula[weight, length] = bm25(idf, weight, length, avgfl, b, k1)
-                result[local + offset] = value
+            local, places = allowed_postings(ids, docnums, offset)
+            found = map(weights.__getitem__, places)
+            if not scorable:
+                values: Iterable[float] = map(float, found)
+            else:
+                lengths = self.weighting.field_lengths(sub, fieldname)
+                if lengths is None:
+                    of_docs = [sub.doc_field_length(d, fieldname, 1) for d in local]
+                else:
+                    of_docs = list(map(lengths.__getitem__, local))
+                values = map(formula.__getitem__, zip(found, of_docs, strict=True))
+            docs = map(add, local, repeat(offset)) if offset else local
+            result.update(zip(docs, values, strict=True))
         return result
 
 
-def _allowed_postings(
+def _tree_sum(parts: list[dict[int, float]], docnums: list[int]) -> Iterable[float]:
+    """Each docnum's sum of ``parts``, added pairwise as Whoosh's ``make_binary_tree``
+    nests its matchers (the same floats)."""
+    if len(parts) == 1:
+        return map(parts[0].__getitem__, docnums)
+    half = len(parts) // 2
+    return map(add, _tree_sum(parts[:half], docnums), _tree_sum(parts[half:], docnums))
+
+
+class _Formula(dict[tuple[float, int], float]):
+    """BM25 of (weight, field length) for one term: the same inputs, the same float,
+    computed once each (a weight may come as an int: its float is the same)."""
+
+    def __init__(self, idf: float, avgfl: float, b: float, k1: float) -> None:
+        super().__init__()
+        self.inputs = (idf, avgfl, b, k1)
+
+    def __missing__(self, key: tuple[float, int]) -> float:
+        idf, avgfl, b, k1 = self.inputs
+        value: float = bm25(idf, float(key[0]), key[1], avgfl, b, k1)
+        self[key] = value
+        return value
+
+
+def allowed_postings(
     ids: Sequence[int], docnums: list[int], offset: int
-) -> Iterator[tuple[int, int]]:
-    """(segment docnum, posting index) of each posting of ``ids`` (sorted, one segment)
-    whose paper is among ``docnums`` (sorted, global): the postings walked when the
-    papers are many, each paper looked up by binary search when they are few."""
+) -> tuple[list[int], list[int]]:
+    """(segment docnums, posting indexes) of the postings of ``ids`` (sorted, one
+    segment) whose papers are among ``docnums`` (sorted, global), in order: the postings
+    walked when the papers are many, each paper looked up by binary search when they are
+    few; either way in C (``map``, ``compress``), not a Python loop."""
     count = len(ids)
-    if len(docnums) * 4 >= count:
-        allowed = set(docnums) if not offset else {d - offset for d in docnums}
-        for i, local in enumerate(ids):
-            if local in allowed:
-                yield local, i
-        return
-    for docnum in docnums:
-        local = docnum - offset
-        i = bisect_left(ids, local)
-        if i < count and ids[i] == local:
-            yield local, i
+    local = docnums if not offset else list(map(sub_int, docnums, repeat(offset)))
+    if len(local) * 4 >= count:
+        keep = list(map(set(local).__contains__, ids))
+        return list(compress(ids, keep)), list(compress(range(count), keep))
+    local = local[: bisect_right(local, ids[-1])]  # past the last posting: never found
+    places = list(map(bisect_left, repeat(ids), local))
+    keep = list(map(eq, map(ids.__getitem__, places), local))
+    return list(compress(local, keep)), list(compress(places, keep))

@@ -15,6 +15,7 @@ import marshal
 import shutil
 import sys
 from array import array
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from itertools import accumulate, islice
 from pathlib import Path
@@ -34,6 +35,7 @@ __all__ = [
     "quicken_writer",
     "remember_missing_columns",
     "segment_count",
+    "term_positions",
     "whoosh_version",
 ]
 
@@ -87,6 +89,60 @@ def leaf_postings(
             weights.extend(matcher._weights[matcher._i :])
         matcher._next_block()
     return ids, weights
+
+
+def term_positions(
+    sub: Any, fieldname: str, text: Any, docnums: list[int]
+) -> list[list[int]] | None:
+    """A term's positions in each of ``docnums`` (local to ``sub``, sorted), or None
+    when one of them does not hold the term.
+
+    Private parts (checked on 2.7.5): those of :func:`leaf_postings` and
+    ``W3LeafMatcher._maxid/_values/_read_values``. Blocks past the next docnum are
+    skipped unread and the docnum is found in its block by binary search: Whoosh's
+    ``skip_to`` steps through a block one posting at a time.
+    """
+    try:
+        btext = sub._text_to_bytes(fieldname, text)
+        field_format = sub.schema[fieldname].format
+        matcher = sub._terms.matcher(fieldname, btext, field_format)
+        _ = matcher._ids, matcher._byteids, matcher._maxid, matcher._read_values
+    except (AttributeError, KeyError):
+        return _public_positions(sub, fieldname, text, docnums)
+    decode = field_format.decoder("positions")
+    found: list[list[int]] = []
+    for docnum in docnums:
+        while matcher.is_active() and matcher._maxid < docnum:
+            matcher._next_block()
+        if not matcher.is_active():
+            return None
+        if matcher._ids is None:
+            if matcher._data is None:
+                matcher._read_data()
+            block = matcher._data[0]
+            matcher._ids = tuple(block if matcher._byteids else accumulate(block))
+        place = bisect_left(matcher._ids, docnum, matcher._i)
+        if place >= len(matcher._ids) or matcher._ids[place] != docnum:
+            return None
+        matcher._i = place
+        if matcher._values is None:
+            matcher._read_values()
+        found.append(decode(matcher._values[place]))
+    return found
+
+
+def _public_positions(
+    sub: Any, fieldname: str, text: Any, docnums: list[int]
+) -> list[list[int]] | None:
+    matcher = sub.postings(fieldname, text)
+    found: list[list[int]] = []
+    for docnum in docnums:
+        if matcher.is_active() and matcher.id() < docnum:
+            matcher.skip_to(docnum)
+        if not matcher.is_active() or matcher.id() != docnum:
+            return None
+        found.append(list(matcher.value_as("positions")))
+    return found
 
 
 def _public_postings(

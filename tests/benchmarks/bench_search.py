@@ -3,9 +3,10 @@
     uv run python tests/benchmarks/bench_search.py --library DIR [--code ROOT ...] [--rounds 3]
 
 ``--library`` is an existing library (build one with ``--build N``, synthetic pages as
-in ``bench_store.py``). Each query of ``bench_store``'s 22-query mix runs in a fresh
-process per round: the library is opened (not timed), the query is timed once
-(first-time: nothing of it is cached in memory) and then again (repeated). With
+in ``bench_store.py``). Each query of ``bench_store``'s 22-query mix (the ``sorted`` one
+newest first) runs in a fresh process per round: the library is opened (not timed), the
+query is timed once (first-time: nothing of it is cached in memory) and then again
+(repeated). With
 ``--warm`` the process first runs an unrelated search and the listing (what a reader
 open for a while has loaded: field lengths, columns, orders) and then drops every cached
 match set, posting list and answer: first-time for the query, not for the process. Process CPU
@@ -34,7 +35,7 @@ import json, sys, time
 sys.path.insert(0, sys.argv[1])
 from store import Library
 library = Library.open(sys.argv[2])
-text, typing = sys.argv[3], sys.argv[4] == "1"
+text, typing, sort = sys.argv[3], sys.argv[4] == "1", sys.argv[6]
 if sys.argv[5] == "1":  # --warm: the library in use, only this query's work not done
     library.search("zebra crossing", limit=50)
     library.search("", limit=50)
@@ -44,7 +45,7 @@ if sys.argv[5] == "1":  # --warm: the library in use, only this query's work not
 out = []
 for _ in range(2):
     cpu, wall = time.process_time(), time.perf_counter()
-    results = library.search(text, as_you_type=typing, limit=50)
+    results = library.search(text, as_you_type=typing, sort=sort, limit=50)
     hits = [(h.paper.id, h.title_spans) for h in results.hits]
     out.append((time.process_time() - cpu, time.perf_counter() - wall, results.total))
 print(json.dumps(out))
@@ -56,8 +57,11 @@ def _percentile(values: list[float], pct: float) -> float:
     return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
 
 
-def _one(code: Path, library: Path, text: str, typing: bool, warm: bool) -> list[list[float]]:
-    flags = ["1" if typing else "0", "1" if warm else "0"]
+def _one(
+    code: Path, library: Path, kind: str, text: str, typing: bool, warm: bool
+) -> list[list[float]]:
+    sort = "published" if kind == "sorted" else "relevance"  # "sorted": newest first
+    flags = ["1" if typing else "0", "1" if warm else "0", sort]
     done = subprocess.run(
         [sys.executable, "-c", CHILD, str(code), str(library), text, *flags],
         capture_output=True,
@@ -104,9 +108,10 @@ def main() -> None:
             c: {"first_cpu": [], "first_wall": [], "again_cpu": [], "again_wall": []}
             for c in args.code
         }
-        for _kind, text, typing in QUERIES:
+        for kind, text, typing in QUERIES:
             for code in args.code:  # interleaved: A B A B ...
-                (c1, w1, total), (c2, w2, _) = _one(code, args.library, text, typing, args.warm)
+                first, again = _one(code, args.library, kind, text, typing, args.warm)
+                (c1, w1, total), (c2, w2, _) = first, again
                 mine = round_of[code]
                 mine["first_cpu"].append(c1 * 1000)
                 mine["first_wall"].append(w1 * 1000)

@@ -6,7 +6,8 @@
 Pages are generated once per size under --work (default /tmp/paperdeck-bench) and kept
 (``synthetic.py``: words drawn with the frequencies of real abstracts, a fifth of the
 papers repeated across pages). Each size is imported once (CPU and wall time; distinct
-papers, and the sightings they came from), then: the index's size on disk and the time to
+papers, and the sightings they came from), then: the index's size on disk, that of the
+common terms' postings saved beside it and the CPU time to write them, and the time to
 open the library in a fresh process. Its ``QUERIES`` are the search mix of the other
 scripts. Import against a bare Whoosh loop is ``bench_import.py`` (interleaved pairs);
 search latency is ``bench_search.py`` (first-time and repeated, apart).
@@ -27,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from store import Library  # noqa: E402
+from store.index import save_posting_files_of  # noqa: E402
 from tests.benchmarks.synthetic import generate_pages  # noqa: E402
 
 # What people type: plain words, phrases, fields, ranges, syntax, and the as-you-type
@@ -103,8 +105,19 @@ def bench(size: int, work: Path, *, reuse: bool = False) -> dict[str, object]:
         }
     library = Library.open(lib_dir)
     papers = library.count()  # distinct papers
+    # The common terms' postings saved beside the index: their size, and the time to
+    # write them again (what each commit of a new large segment pays).
+    saved = sorted((lib_dir / "index").glob("paperdeck-postings-*"))
+    for path in saved:
+        path.unlink()
+    cpu = time.process_time()
+    save_posting_files_of(library._index.ix)
+    postings_cpu = time.process_time() - cpu
     library.close()
+    saved = sorted((lib_dir / "index").glob("paperdeck-postings-*"))
+    postings_bytes = sum(f.stat().st_size for f in saved)
     index_bytes = sum(f.stat().st_size for f in (lib_dir / "index").glob("*") if f.is_file())
+    index_bytes -= postings_bytes
     opened = _open_time(lib_dir)
     return {
         "papers": papers,
@@ -112,6 +125,8 @@ def bench(size: int, work: Path, *, reuse: bool = False) -> dict[str, object]:
         **measured,
         "papers_per_cpu_s": round(papers / measured["import_cpu_s"]) if measured else None,  # type: ignore[operator]
         "index_mib": round(index_bytes / 1_048_576, 1),
+        "posting_files_mib": round(postings_bytes / 1_048_576, 1),
+        "posting_files_cpu_s": round(postings_cpu, 2),
         "open_s": round(opened["open_s"], 3),
         "module_import_s": round(opened["module_import_s"], 3),
     }
