@@ -3,12 +3,12 @@
 Whoosh keeps postings in zlib-compressed pickled blocks of 128: decoding the 100,000
 postings of a word like ``model`` is tens of milliseconds of Python, paid again by every
 new process at its first search. A segment never changes once written, so after each
-commit the postings of its common terms (docnums as 4-byte integers, whole weights
-as bytes) are written once to
+import's commit (outside the writers' lock) and in each rebuild the postings of its
+common terms (docnums as 4-byte integers, whole weights as bytes) are written once to
 ``paperdeck-postings-<segment>.bin``; a search reads a term's with one read and two
 ``array.frombytes`` (half a millisecond for 100,000 postings, against 30 through
 Whoosh). The file is only a cache: a missing, stale or damaged one is ignored and
-Whoosh decodes as before. It costs disk: 5 bytes a posting, 149 MB beside a 397 MB
+Whoosh decodes as before. It costs disk: 5 bytes a posting, 142 MiB beside a 396 MiB
 index of 100,000 papers.
 
 Layout: ``MAGIC``, the directory's length (8 bytes, little-endian), the directory
