@@ -70,19 +70,11 @@ def leaf_postings(
         return [], []
     ids: list[int] = []
     weights: list[float] = []
-    try:
-        btext = sub._text_to_bytes(fieldname, text)
-        matcher = sub._terms.matcher(fieldname, btext, sub.schema[fieldname].format)
-        _ = matcher._ids, matcher._byteids, matcher._next_block
-    except AttributeError:  # another codec or version: the public, slower way
+    matcher = _block_matcher(sub, fieldname, text)
+    if matcher is None:  # another codec or version: the public, slower way
         return _public_postings(sub, fieldname, text, with_weights)
     while matcher.is_active():
-        if matcher._ids is None:
-            if matcher._data is None:
-                matcher._read_data()
-            block = matcher._data[0]
-            matcher._ids = tuple(block if matcher._byteids else accumulate(block))
-        ids.extend(matcher._ids[matcher._i :])
+        ids.extend(_block_ids(matcher)[matcher._i :])
         if with_weights:
             if matcher._weights is None:
                 matcher._read_weights()
@@ -102,26 +94,17 @@ def term_positions(
     skipped unread and the docnum is found in its block by binary search: Whoosh's
     ``skip_to`` steps through a block one posting at a time.
     """
-    try:
-        btext = sub._text_to_bytes(fieldname, text)
-        field_format = sub.schema[fieldname].format
-        matcher = sub._terms.matcher(fieldname, btext, field_format)
-        _ = matcher._ids, matcher._byteids, matcher._maxid, matcher._read_values
-    except (AttributeError, KeyError):
+    matcher = _block_matcher(sub, fieldname, text)
+    if matcher is None or not hasattr(matcher, "_maxid") or not hasattr(matcher, "_read_values"):
         return _public_positions(sub, fieldname, text, docnums)
-    decode = field_format.decoder("positions")
+    decode = sub.schema[fieldname].format.decoder("positions")
     found: list[list[int]] = []
     for docnum in docnums:
         while matcher.is_active() and matcher._maxid < docnum:
             matcher._next_block()
         if not matcher.is_active():
             return None
-        if matcher._ids is None:
-            if matcher._data is None:
-                matcher._read_data()
-            block = matcher._data[0]
-            matcher._ids = tuple(block if matcher._byteids else accumulate(block))
-        place = bisect_left(matcher._ids, docnum, matcher._i)
+        place = bisect_left(_block_ids(matcher), docnum, matcher._i)
         if place >= len(matcher._ids) or matcher._ids[place] != docnum:
             return None
         matcher._i = place
@@ -129,6 +112,29 @@ def term_positions(
             matcher._read_values()
         found.append(decode(matcher._values[place]))
     return found
+
+
+def _block_matcher(sub: Any, fieldname: str, text: Any) -> Any:
+    """Whoosh's leaf matcher of one term in one segment, or None when it is not the
+    block matcher the readers here know (another codec or version)."""
+    try:
+        btext = sub._text_to_bytes(fieldname, text)
+        matcher = sub._terms.matcher(fieldname, btext, sub.schema[fieldname].format)
+        _ = matcher._ids, matcher._byteids, matcher._next_block
+    except (AttributeError, KeyError):
+        return None
+    return matcher
+
+
+def _block_ids(matcher: Any) -> tuple[int, ...]:
+    """The docnums of the matcher's current block (read and undeltaed once)."""
+    if matcher._ids is None:
+        if matcher._data is None:
+            matcher._read_data()
+        block = matcher._data[0]
+        matcher._ids = tuple(block if matcher._byteids else accumulate(block))
+    ids: tuple[int, ...] = matcher._ids
+    return ids
 
 
 def _public_positions(
