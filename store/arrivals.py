@@ -9,18 +9,22 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from .engine_types import DocSet
 from .ordering import Orderings
 from .records import paper_from_stored
 
 __all__ = ["arrived_after"]
 
 
-def arrived_after(reader: Any, orderings: Orderings, after: datetime) -> set[int]:
+def arrived_after(reader: Any, orderings: Orderings, after: datetime) -> DocSet:
     """The docnums of the papers that first arrived in the library after ``after``."""
     second = int(after.timestamp())
-    arrived = set(orderings.range_docnums(reader, "sort_seen", second, None))
-    for docnum in orderings.range_docnums(reader, "sort_seen", second, second):
-        first = paper_from_stored(reader.stored_fields(docnum)["data"]).first_seen
-        if first is None or first <= after:
-            arrived.discard(docnum)
-    return arrived
+    arrived = orderings.range_docnums(reader, "sort_seen", second, None)
+    boundary = orderings.range_docnums(reader, "sort_seen", second, second)
+    too_early = DocSet(
+        docnum
+        for docnum in boundary
+        if (first := paper_from_stored(reader.stored_fields(docnum)["data"]).first_seen) is None
+        or first <= after
+    )
+    return arrived - too_early

@@ -14,6 +14,7 @@ from typing import Any
 from whoosh import query as wq
 from whoosh.matching import ListMatcher, NullMatcher
 
+from .engine_types import DocSet
 from .ordering import Orderings
 
 __all__ = ["DocSetQuery", "resolve_ranges"]
@@ -23,7 +24,7 @@ class DocSetQuery(wq.Query):  # type: ignore[misc]  # Whoosh is untyped
     """Matches a fixed set of papers (global docnums of one reader); scores a constant
     1.0, as Whoosh scores a boolean field."""
 
-    def __init__(self, label: str, docnums: frozenset[int], version: object) -> None:
+    def __init__(self, label: str, docnums: DocSet, version: object) -> None:
         self.label = label
         self.docnums = docnums
         self.version = version  # what the set was computed from: equal versions, equal sets
@@ -54,7 +55,7 @@ class DocSetQuery(wq.Query):  # type: ignore[misc]  # Whoosh is untyped
                 if sub is searcher:
                     offset = sub_offset
                     break
-        ids = sorted(d - offset for d in self.docnums if offset <= d < offset + count)
+        ids = list((self.docnums & DocSet(range(offset, offset + count))).shift(-offset))
         if not ids:
             return NullMatcher()
         return ListMatcher(ids, all_weights=1.0)

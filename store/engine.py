@@ -16,18 +16,19 @@ What keeps search interactive on top of pure-Python Whoosh:
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from itertools import islice
 from pathlib import Path
 from typing import Any, Literal
 
 from whoosh import query as wq
 from whoosh.collectors import FilterCollector, TopCollector
+from whoosh.idsets import DocIdSet
 from whoosh.searching import TimeLimit
 
 from .deadline import DeadlineCollector
 from .docsets import DocSetQuery
-from .engine_types import Filters, ResultWindow
+from .engine_types import EMPTY, DocSet, Filters, ResultWindow
 from .matching import TEXT_FIELDS, MatchSets, is_null
 from .ordering import Ordering, Orderings
 from .posting_files import PostingFiles
@@ -66,8 +67,8 @@ class Engine:
             return self.custom_orders[sort](searcher)
         return self.orderings.get(searcher.reader(), sort)
 
-    def matches(self, searcher: Any, query: wq.Query) -> set[int]:
-        """Every docnum matching ``query`` (shared: do not modify it)."""
+    def matches(self, searcher: Any, query: wq.Query) -> DocSet:
+        """Every docnum matching ``query``."""
         return self.match_sets.matches(searcher, query)
 
     def run(
@@ -105,11 +106,11 @@ class Engine:
         return self._relevance(searcher, query, matched, offset, limit, started)
 
     def _in_memory(
-        self, searcher: Any, query: wq.Query, allowed: set[int], wanted: int
+        self, searcher: Any, query: wq.Query, allowed: DocSet, wanted: int
     ) -> tuple[list[int], list[float | None]] | None:
         if not allowed:
             return [], []
-        sources = (self.weighting, self.match_sets.weighted_postings)
+        sources = (self.weighting, self.match_sets.weight_groups)
         matches = lambda q: self.matches(searcher, q)  # noqa: E731
         if len(allowed) <= BOUND_FROM_MATCHES:
             found = score_in_memory(searcher, query, allowed, wanted, *sources, matches)
@@ -120,7 +121,7 @@ class Engine:
         docnums, values = found
         return docnums, [*values]
 
-    def pick(self, searcher: Any, sort: str, matched: set[int], wanted: int) -> list[int]:
+    def pick(self, searcher: Any, sort: str, matched: DocSet, wanted: int) -> list[int]:
         """The first ``wanted`` of ``matched`` in ``sort`` order."""
         ordering = self.ordering(searcher, sort)
         # Walk the order (in C) to the ``wanted``-th match: 0.1 ms for a few thousand
@@ -128,7 +129,7 @@ class Engine:
         # build every paper's rank for a sort by it.
         picked = list(islice(filter(matched.__contains__, ordering.docnums), wanted))
         if len(picked) < min(wanted, len(matched)):  # papers the order lacks come last
-            rest = sorted(matched.difference(picked))
+            rest = list(matched - DocSet(picked))
             picked.extend(rest[: wanted - len(picked)])
         return picked
 
@@ -146,7 +147,9 @@ class Engine:
         top = TopCollector(limit=offset + limit)
         inner: Any = top
         if filters.active:
-            inner = FilterCollector(top, allow=filters.include, restrict=filters.exclude or None)
+            inner = FilterCollector(
+                top, allow=_whoosh_ids(filters.include), restrict=_whoosh_ids(filters.exclude)
+            )
         try:
             searcher.search_with_collector(
                 query, DeadlineCollector(inner, timelimit=max(0.01, remaining))
@@ -164,7 +167,7 @@ class Engine:
         self,
         searcher: Any,
         query: wq.Query,
-        matched: set[int],
+        matched: DocSet,
         offset: int,
         limit: int,
         started: float,
@@ -185,7 +188,7 @@ class Engine:
         docnums: list[int] = []
         scores: list[float | None] = []
         titles = restrict_to_titles(query)
-        title_matches: set[int] = set()
+        title_matches = EMPTY
         if titles is not None and not is_null(titles):
             title_matches = self.matches(searcher, titles) & matched
             if title_matches and _postings(titles, reader) <= SCORE_POSTINGS_LIMIT:
@@ -196,14 +199,15 @@ class Engine:
             docnums = self.pick(searcher, "published", title_matches, wanted)
             scores = [None] * len(docnums)
         if len(docnums) < wanted:
-            seen = set(docnums)
-            rest = self.pick(searcher, "published", matched - seen, wanted - len(docnums))
+            rest = self.pick(
+                searcher, "published", matched - DocSet(docnums), wanted - len(docnums)
+            )
             docnums = docnums + rest
             scores = scores + [None] * len(rest)
         return ResultWindow(docnums[offset:], scores[offset:], total, broad=True)
 
     def _scored(
-        self, searcher: Any, query: wq.Query, allowed: set[int], wanted: int, started: float
+        self, searcher: Any, query: wq.Query, allowed: DocSet, wanted: int, started: float
     ) -> tuple[list[int], list[float | None]] | None:
         """BM25F top ``wanted`` among ``allowed``; None if the budget ran out."""
         in_memory = self._in_memory(searcher, query, allowed, wanted)
@@ -213,7 +217,9 @@ class Engine:
         if remaining <= 0.01:
             return None
         top = TopCollector(limit=wanted)
-        collector = DeadlineCollector(FilterCollector(top, allow=allowed), timelimit=remaining)
+        collector = DeadlineCollector(
+            FilterCollector(top, allow=_whoosh_ids(allowed)), timelimit=remaining
+        )
         try:
             searcher.search_with_collector(query, collector)
         except TimeLimit:
@@ -223,6 +229,27 @@ class Engine:
             [docnum for _, docnum in results.top_n],
             [float(score) for score, _ in results.top_n],
         )
+
+
+class _WhooshIds(DocIdSet):  # type: ignore[misc]  # Whoosh is untyped
+    """A :data:`DocSet` as Whoosh's collectors take a filter (a ``set`` or ``DocIdSet``)."""
+
+    def __init__(self, docnums: DocSet) -> None:
+        self.docnums = docnums
+
+    def __contains__(self, docnum: object) -> bool:
+        return docnum in self.docnums
+
+    def __len__(self) -> int:
+        return len(self.docnums)
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.docnums)
+
+
+def _whoosh_ids(docnums: DocSet | None) -> _WhooshIds | None:
+    """``docnums`` for Whoosh's ``FilterCollector`` (None or empty: no filter)."""
+    return _WhooshIds(docnums) if docnums else None
 
 
 def _postings(query: wq.Query, reader: Any) -> int:

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Filters", "ResultWindow", "reader_key", "segment_key"]
+from pyroaring import FrozenBitMap
+
+__all__ = ["EMPTY", "DocSet", "Filters", "ResultWindow", "reader_key", "segment_key"]
+
+DocSet = FrozenBitMap
+"""A set of global docnums: a compressed bitmap, so unions, intersections and counts of
+100,000 papers run in C in microseconds (a Python set takes milliseconds)."""
+EMPTY = DocSet()
 
 
 @dataclass
 class Filters:
     """Restrictions from the user's data, as docnum sets."""
 
-    include: set[int] | None = None
-    exclude: set[int] = field(default_factory=set)
+    include: DocSet | None = None
+    exclude: DocSet = EMPTY
 
     def allows(self, docnum: int) -> bool:
         """True when the document passes every filter."""
@@ -24,7 +31,7 @@ class Filters:
         """True when anything is filtered."""
         return self.include is not None or bool(self.exclude)
 
-    def apply(self, docnums: set[int]) -> set[int]:
+    def apply(self, docnums: DocSet) -> DocSet:
         """The docnums that pass."""
         if self.include is not None:
             docnums = docnums & self.include

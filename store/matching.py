@@ -3,39 +3,37 @@
 Pure-Python Whoosh walks about a million postings a second, one at a time. Here a
 term's docnums come from whole posting blocks (cached per segment: segments never
 change), numeric ranges from the sortable columns, and boolean queries combine sets.
-Sets are cached per index version for the last queries and their parts, so typing
+Sets are compressed bitmaps (:data:`DocSet`): the union of ``model``'s title and
+abstract papers at 100,000 papers is microseconds in C, not milliseconds of hashing.
+They are cached per index version for the last queries and their parts, so typing
 ``language mo`` after ``language m`` recomputes only the word being typed.
 """
 
 from __future__ import annotations
 
-from array import array
 from typing import Any
 
 from whoosh import query as wq
 
 from .cache import SizedCache
 from .docsets import DocSetQuery
-from .engine_types import reader_key, segment_key
+from .engine_types import EMPTY, DocSet, reader_key, segment_key
 from .ordering import Orderings
 from .phrases import phrase_matches
 from .posting_files import PostingFiles
+from .weight_groups import WeightGroups, docnums_of, group_by_weight, size_of
 from .whoosh_private import deleted_docs, leaf_postings
 
-__all__ = ["MATCH_FIELDS", "TEXT_FIELDS", "MatchSets", "estimate", "is_null"]
+__all__ = ["MATCH_FIELDS", "TEXT_FIELDS", "MatchSets", "estimate", "every_doc", "is_null"]
 
-POSTINGS_CACHE_IDS = 3_000_000  # postings kept: about 24 MB of docnums and weights
-MATCH_CACHE_IDS = 600_000  # docnums in cached match sets: about 35 MB
+POSTINGS_CACHE_IDS = 6_000_000  # postings kept: 12 MB at most (bitmaps, by weight)
+MATCH_CACHE_IDS = 6_000_000  # docnums in cached match sets: 12 MB at most (bitmaps)
 MATCH_FIELDS = {"abstract": "abstract_terms"}  # the same terms, without positions
 TEXT_FIELDS = frozenset(
     {"title", "title_prefix", "abstract", "organization", "author_names", "keywords"}
 )
 # Fields whose terms' docnums are read a block at a time (the others through Whoosh).
 BLOCK_READ_FIELDS = TEXT_FIELDS | {"abstract_prefix"}
-
-
-Weighted = tuple["array[int]", "array[int] | array[float]"]
-"""A term's docnums in one segment and their weights (whole weights may be ints)."""
 
 
 def is_null(query: wq.Query) -> bool:
@@ -52,19 +50,19 @@ class MatchSets:
         """Common terms' postings saved beside the index (read before Whoosh's)."""
         # One entry per term and segment for matching and scoring alike: the weights
         # cost little more to read with the docnums (same blocks), a second read a lot.
-        self._weighted: SizedCache[tuple[str, str, Any], Weighted] = SizedCache(
-            POSTINGS_CACHE_IDS, lambda entry: len(entry[0])
+        self._weighted: SizedCache[tuple[str, str, Any], WeightGroups] = SizedCache(
+            POSTINGS_CACHE_IDS, size_of
         )
         # Match sets hold global docnums: valid for one index version only.
-        self._sets: SizedCache[tuple[Any, ...], set[int]] = SizedCache(MATCH_CACHE_IDS, len)
+        self._sets: SizedCache[tuple[Any, ...], DocSet] = SizedCache(MATCH_CACHE_IDS, len)
 
-    def matches(self, searcher: Any, query: wq.Query) -> set[int]:
-        """Every docnum matching ``query``. The set may be shared: do not modify it."""
+    def matches(self, searcher: Any, query: wq.Query) -> DocSet:
+        """Every docnum matching ``query``."""
         reader = searcher.reader()
         if isinstance(query, wq.Every):
-            return set(reader.all_doc_ids())
+            return every_doc(reader)
         if is_null(query):
-            return set()
+            return EMPTY
         try:
             key = (*reader_key(reader), query, hash(query))
         except TypeError:  # an unhashable query part: not cached
@@ -76,10 +74,10 @@ class MatchSets:
         self._sets.put(key, result)
         return result
 
-    def _compute(self, searcher: Any, query: wq.Query) -> set[int]:
+    def _compute(self, searcher: Any, query: wq.Query) -> DocSet:
         reader = searcher.reader()
         if isinstance(query, DocSetQuery):
-            return set(query.docnums)
+            return query.docnums
         if isinstance(query, wq.Term) and query.fieldname in BLOCK_READ_FIELDS:
             return self._term_docnums(reader, query.fieldname, query.text)
         if type(query) is wq.Phrase and query.fieldname in TEXT_FIELDS:
@@ -90,10 +88,7 @@ class MatchSets:
             if found is not None:
                 return found
         if isinstance(query, (wq.Or, wq.DisjunctionMax)):
-            result: set[int] = set()
-            for sub in query.subqueries:
-                result |= self.matches(searcher, sub)
-            return result
+            return EMPTY.union(*(self.matches(searcher, sub) for sub in query.subqueries))
         if isinstance(query, wq.And):
             parts = sorted(query.subqueries, key=lambda q: estimate(q, reader))
             result = self.matches(searcher, parts[0])
@@ -105,43 +100,45 @@ class MatchSets:
         if isinstance(query, wq.AndNot):
             return self.matches(searcher, query.a) - self.matches(searcher, query.b)
         if isinstance(query, wq.Not):
-            return set(reader.all_doc_ids()) - self.matches(searcher, query.query)
+            return every_doc(reader) - self.matches(searcher, query.query)
         if isinstance(query, wq.AndMaybe):
             return self.matches(searcher, query.a)
         if isinstance(query, wq.Require):
             return self.matches(searcher, query.a) & self.matches(searcher, query.b)
-        return set(searcher.docs_for_query(query))
+        return DocSet(searcher.docs_for_query(query))
 
-    def _term_docnums(self, reader: Any, fieldname: str, text: Any) -> set[int]:
+    def _term_docnums(self, reader: Any, fieldname: str, text: Any) -> DocSet:
         fieldname = MATCH_FIELDS.get(fieldname, fieldname)
-        result: set[int] = set()
+        parts: list[DocSet] = []
         for sub, offset in reader.leaf_readers():
-            ids = self._segment_postings(sub, fieldname, text)
-            if offset:
-                result.update(i + offset for i in ids)
-            else:
-                result.update(ids)
+            ids = docnums_of(self.weight_groups(sub, fieldname, text))
             deleted = deleted_docs(sub)
             if deleted:
-                result.difference_update(d + offset for d in deleted)
-        return result
+                ids -= DocSet(deleted)
+            parts.append(ids.shift(offset) if offset else ids)
+        return EMPTY.union(*parts)
 
-    def _segment_postings(self, sub: Any, fieldname: str, text: Any) -> array[int]:
-        """A term's docnums in one segment (deletions included), cached."""
-        return self.weighted_postings(sub, fieldname, text)[0]
-
-    def weighted_postings(self, sub: Any, fieldname: str, text: Any) -> Weighted:
-        """A term's docnums and weights in one segment (deletions included), cached."""
+    def weight_groups(self, sub: Any, fieldname: str, text: Any) -> WeightGroups:
+        """A term's postings in one segment by weight (deletions included), cached."""
         fieldname = MATCH_FIELDS.get(fieldname, fieldname)
         key = (segment_key(sub), fieldname, text)
         cached = self._weighted.get(key)
         if cached is None:
             cached = self.saved.get(sub, fieldname, text)
             if cached is None:
-                ids, weights = leaf_postings(sub, fieldname, text)
-                cached = (array("I", ids), array("f", weights))
+                cached = group_by_weight(*leaf_postings(sub, fieldname, text))
             self._weighted.put(key, cached)
         return cached
+
+
+def every_doc(reader: Any) -> DocSet:
+    """Every live docnum of ``reader``."""
+    parts: list[DocSet] = []
+    for sub, offset in reader.leaf_readers():
+        live = DocSet(range(offset, offset + sub.doc_count_all()))
+        deleted = deleted_docs(sub)
+        parts.append(live - DocSet(d + offset for d in deleted) if deleted else live)
+    return EMPTY.union(*parts)
 
 
 def estimate(query: wq.Query, reader: Any) -> int:

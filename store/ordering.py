@@ -17,7 +17,7 @@ from typing import Any, overload
 
 from .atomic import atomic_write_bytes
 from .cache import SizedCache
-from .engine_types import reader_key, segment_key
+from .engine_types import EMPTY, DocSet, reader_key, segment_key
 from .errors import UnwritableError
 from .whoosh_private import numeric_column
 
@@ -69,7 +69,7 @@ class Orderings:
         high: Any,
         low_excluded: bool = False,
         high_excluded: bool = False,
-    ) -> frozenset[int]:
+    ) -> DocSet:
         """The live docnums whose ``name`` column lies in the range (None: unbounded),
         by binary search in the column sorted once per index version."""
         values, docnums = self._sorted_column(reader, name)
@@ -79,7 +79,7 @@ class Orderings:
         stop = len(values)
         if high is not None:
             stop = (bisect_left if high_excluded else bisect_right)(values, high)
-        return frozenset(docnums[start:stop]) if start < stop else frozenset()
+        return DocSet(docnums[start:stop]) if start < stop else EMPTY
 
     def _sorted_column(self, reader: Any, name: str) -> tuple[array[int], array[int]]:
         key = (*reader_key(reader), "sorted", name)

@@ -15,14 +15,15 @@ from typing import Any
 
 from whoosh import query as wq
 
+from .engine_types import EMPTY, DocSet
 from .whoosh_private import term_positions
 
 __all__ = ["phrase_matches"]
 
 
 def phrase_matches(
-    reader: Any, phrase: wq.Phrase, word_matches: Callable[[str], set[int]]
-) -> set[int] | None:
+    reader: Any, phrase: wq.Phrase, word_matches: Callable[[str], DocSet]
+) -> DocSet | None:
     """Every docnum ``phrase`` matches (``word_matches``: a word's docnums, deletions
     left out), or None when the field keeps no positions (Whoosh then decides)."""
     fieldname = phrase.fieldname
@@ -36,30 +37,30 @@ def phrase_matches(
     try:
         encoded = [field.to_bytes(word) for word in words]
     except ValueError:
-        return set()
+        return EMPTY
     if any((fieldname, word) not in reader for word in encoded):
-        return set()
-    candidates: set[int] | None = None
+        return EMPTY
+    candidates: DocSet | None = None
     for word in sorted(set(words), key=lambda w: len(word_matches(w))):
         held = word_matches(word)
-        candidates = set(held) if candidates is None else candidates & held
+        candidates = held if candidates is None else candidates & held
         if not candidates:
-            return set()
+            return EMPTY
     assert candidates is not None
     if len(words) == 1:
         return candidates
-    found: set[int] = set()
+    found: list[DocSet] = []
     slop = int(phrase.slop)  # below 1 nothing follows closely enough, as in Whoosh
     for sub, offset in reader.leaf_readers():
         end = offset + sub.doc_count_all()
-        local = sorted(d - offset for d in candidates if offset <= d < end)
+        local = list((candidates & DocSet(range(offset, end))).shift(-offset))
         if not local:
             continue
         here = _in_segment(sub, fieldname, encoded, local, slop)
         if here is None:
             return None
-        found.update(d + offset for d in here)
-    return found
+        found.append(DocSet(here).shift(offset))
+    return EMPTY.union(*found)
 
 
 def _in_segment(

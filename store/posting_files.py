@@ -4,22 +4,21 @@ Whoosh keeps postings in zlib-compressed pickled blocks of 128: decoding the 100
 postings of a word like ``model`` is tens of milliseconds of Python, paid again by every
 new process at its first search. A segment never changes once written, so after each
 import's commit (outside the writers' lock) and in each rebuild the postings of its
-common terms (docnums as 4-byte integers, whole weights as bytes) are written once to
-``paperdeck-postings-<segment>.bin``; a search reads a term's with one read and two
-``array.frombytes`` (half a millisecond for 100,000 postings, against 30 through
-Whoosh). The file is only a cache: a missing, stale or damaged one is ignored and
-Whoosh decodes as before. It costs disk: 5 bytes a posting, 142 MiB beside a 396 MiB
-index of 100,000 papers.
+common terms are written once to ``paperdeck-postings-<segment>.bin``, as the term's
+:mod:`store.weight_groups` (a serialised bitmap of docnums per weight); a search reads
+a term's with one read (tens of microseconds for 100,000 postings, against 30 ms
+through Whoosh). The file is only a cache: a missing, stale or damaged one is ignored
+and Whoosh decodes as before.
 
 Layout: ``MAGIC``, the directory's length (8 bytes, little-endian), the directory
-(``marshal``: per field, its terms joined by NUL, their arrays' offsets, counts and
-CRC-32s as 8-, 4- and 4-byte integers and their weight types as one string; the
-segment's id, document count and the arrays' total length under ``None``: a few large
-values, loaded in a fraction of a millisecond where a dict of 5,000 tuples took
-2.7 ms), then the arrays. A term's arrays are checked against their CRC when read
-(0.1 ms for 100,000 postings), so a damaged file, or one replaced while a search reads
-it, gives Whoosh's postings, never wrong ones; a damaged one is removed, for the next
-commit to write it anew.
+(``marshal``: per field, its terms joined by NUL, their records' offsets, sizes and
+CRC-32s as 8-, 4- and 4-byte integers; the segment's id, document count and the
+records' total length under ``None``: a few large values, loaded in a fraction of a
+millisecond where a dict of 5,000 tuples took 2.7 ms), then the records (``marshal``:
+a tuple of (weight, serialised bitmap) pairs). A term's record is checked against its
+CRC when read, so a damaged file, or one replaced while a search reads it, gives
+Whoosh's postings, never wrong ones; a damaged one is removed, for the next commit to
+write it anew.
 """
 
 from __future__ import annotations
@@ -35,19 +34,19 @@ from pathlib import Path
 from typing import Any
 
 from .atomic import atomic_write_bytes
-from .engine_types import segment_key
+from .engine_types import DocSet, segment_key
+from .weight_groups import WeightGroups, group_by_weight
 
 __all__ = ["MIN_DOC_FREQUENCY", "SAVED_FIELDS", "PostingFiles", "save_posting_files"]
 
 MIN_DOC_FREQUENCY = 500  # rarer terms decode in well under a millisecond anyway
 SAVED_FIELDS = ("title", "title_prefix", "abstract_terms", "abstract_prefix", "organization")
-MAGIC = b"PDPOST3\n"
+MAGIC = b"PDPOST4\n"
 _SEPARATOR = "\0"
 _PREFIX = "paperdeck-postings-"
 _SUFFIX = ".bin"
 
-Entry = tuple[int, int, int, str]  # offset, count, CRC-32, weight typecode
-Postings = tuple["array[int]", "array[int] | array[float]"]
+Entry = tuple[int, int, int]  # offset, size, CRC-32
 
 
 def _path(folder: Path, segment: str) -> Path:
@@ -89,24 +88,22 @@ def _encode(
         if fieldname not in sub.schema:
             continue
         terms: list[str] = []
-        offsets, counts, crcs, codes = array("Q"), array("I"), array("I"), []
+        offsets, sizes, crcs = array("Q"), array("I"), array("I")
         for text in _common_terms(sub, fieldname):
             ids, weights = read(sub, fieldname, text)
             if not ids or _SEPARATOR in text:
                 continue
-            id_bytes = array("I", ids).tobytes()
-            weight_code, weight_bytes = _weights(weights)
+            groups = group_by_weight(ids, weights)
+            record = marshal.dumps(tuple((w, docnums.serialize()) for w, docnums in groups))
             terms.append(text)
             offsets.append(offset)
-            counts.append(len(ids))
-            crcs.append(zlib.crc32(weight_bytes, zlib.crc32(id_bytes)))
-            codes.append(weight_code)
-            chunks += (id_bytes, weight_bytes)
-            offset += len(id_bytes) + len(weight_bytes)
+            sizes.append(len(record))
+            crcs.append(zlib.crc32(record))
+            chunks.append(record)
+            offset += len(record)
         if terms:
             terms_text = _SEPARATOR.join(terms)
-            packed = (terms_text, offsets.tobytes(), counts.tobytes(), crcs.tobytes())
-            directory[fieldname] = (*packed, "".join(codes))
+            directory[fieldname] = (terms_text, offsets.tobytes(), sizes.tobytes(), crcs.tobytes())
     if not directory:
         return None
     directory[None] = (segment, int(sub.doc_count_all()), offset)
@@ -120,17 +117,6 @@ def _common_terms(sub: Any, fieldname: str) -> Iterable[Any]:
             yield btext.decode("utf-8") if isinstance(btext, bytes) else btext
 
 
-def _weights(weights: list[float]) -> tuple[str, bytes]:
-    """Whole weights below 256 (term frequencies) as bytes, others as floats."""
-    try:
-        small = array("B", map(int, weights))
-    except (OverflowError, ValueError):
-        small = None
-    if small is not None and array("f", small) == array("f", weights):
-        return "B", small.tobytes()
-    return "f", array("f", weights).tobytes()
-
-
 class _Directory:
     """Where each saved term's arrays are in one file; a field's terms are looked up
     by a dictionary built the first time the field is asked for."""
@@ -139,7 +125,7 @@ class _Directory:
         self,
         start: int,
         total: int,
-        fields: dict[str, tuple[str, bytes, bytes, bytes, str]],
+        fields: dict[str, tuple[str, bytes, bytes, bytes]],
         identity: tuple[int, int, int],
     ) -> None:
         self.start = start
@@ -149,7 +135,7 @@ class _Directory:
         self._index: dict[str, dict[str, int]] = {}
 
     def find(self, fieldname: str, text: Any) -> Entry | None:
-        """(offset, count, CRC-32, weight typecode) of a term's arrays, or None."""
+        """(offset, size, CRC-32) of a term's record, or None."""
         packed = self._fields.get(fieldname)
         if packed is None or not isinstance(text, str):
             return None
@@ -160,11 +146,11 @@ class _Directory:
         place = index.get(text)
         if place is None:
             return None
-        offsets, counts, crcs = array("Q"), array("I"), array("I")
+        offsets, sizes, crcs = array("Q"), array("I"), array("I")
         offsets.frombytes(packed[1][place * 8 : place * 8 + 8])
-        counts.frombytes(packed[2][place * 4 : place * 4 + 4])
+        sizes.frombytes(packed[2][place * 4 : place * 4 + 4])
         crcs.frombytes(packed[3][place * 4 : place * 4 + 4])
-        return offsets[0], counts[0], crcs[0], packed[4][place]
+        return offsets[0], sizes[0], crcs[0]
 
 
 class PostingFiles:
@@ -179,8 +165,8 @@ class PostingFiles:
         self._directories: dict[str, _Directory] = {}
         self._missing: dict[str, float] = {}  # segment: when its file was last looked for
 
-    def get(self, sub: Any, fieldname: str, text: Any) -> Postings | None:
-        """A term's docnums and weights in one segment, or None when not saved."""
+    def get(self, sub: Any, fieldname: str, text: Any) -> WeightGroups | None:
+        """A term's postings in one segment by weight, or None when not saved."""
         if self.folder is None:
             return None
         segment = segment_key(sub)
@@ -189,9 +175,7 @@ class PostingFiles:
         entry = directory.find(fieldname, text) if directory is not None else None
         if directory is None or entry is None:
             return None
-        offset, count, crc, weight_code = entry
-        id_size = count * 4
-        size = id_size + count * array(weight_code).itemsize
+        offset, size, crc = entry
         if offset + size > directory.total:
             return None
         try:
@@ -200,13 +184,10 @@ class PostingFiles:
                 raw = file.read(size)
         except OSError:
             return None
-        if len(raw) != size or zlib.crc32(raw) != crc:
+        groups = _groups(raw) if len(raw) == size and zlib.crc32(raw) == crc else None
+        if groups is None:
             self._forget(path, segment, directory)
-            return None
-        ids, weights = array("I"), array(weight_code)
-        ids.frombytes(raw[:id_size])
-        weights.frombytes(raw[id_size:])
-        return ids, weights
+        return groups
 
     def _forget(self, path: Path, segment: str, directory: _Directory) -> None:
         """Stop reading a damaged file and remove it (unless it was replaced since it was
@@ -256,6 +237,16 @@ def _directory(path: Path, segment: str, count: int) -> _Directory | None:
     return _Directory(len(head) + size, total, directory, identity)
 
 
+def _groups(record: bytes) -> WeightGroups | None:
+    """A term's record decoded, or None when it is not one :func:`_encode` writes."""
+    try:
+        pairs = marshal.loads(record)
+        groups = tuple((float(w), DocSet.deserialize(data)) for w, data in pairs)
+    except (ValueError, EOFError, TypeError):
+        return None
+    return groups if groups else None
+
+
 def _identity(path: Path) -> tuple[int, int, int]:
     stat = path.stat()
     return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
@@ -263,18 +254,12 @@ def _identity(path: Path) -> tuple[int, int, int]:
 
 def _well_formed(packed: Any) -> bool:
     """True for a field's entry as :func:`_encode` writes it."""
-    if not (isinstance(packed, tuple) and len(packed) == 5):
+    if not (isinstance(packed, tuple) and len(packed) == 4):
         return False
-    terms, offsets, counts, crcs, codes = packed
-    if not (isinstance(terms, str) and isinstance(codes, str)):
+    terms, offsets, sizes, crcs = packed
+    if not isinstance(terms, str):
         return False
-    if not all(isinstance(part, bytes) for part in (offsets, counts, crcs)):
+    if not all(isinstance(part, bytes) for part in (offsets, sizes, crcs)):
         return False
     n = terms.count(_SEPARATOR) + 1
-    return (
-        len(offsets) == 8 * n
-        and len(counts) == 4 * n
-        and len(crcs) == 4 * n
-        and len(codes) == n
-        and set(codes) <= {"B", "f"}
-    )
+    return len(offsets) == 8 * n and len(sizes) == 4 * n and len(crcs) == 4 * n

@@ -19,7 +19,7 @@ from datetime import date
 from typing import Any
 
 from .cache import SizedCache
-from .engine_types import reader_key
+from .engine_types import EMPTY, DocSet, reader_key
 from .models import UserEntry
 from .ordering import Ordering, Orderings
 from .priority import PrioritySettings, Signals, score
@@ -36,9 +36,9 @@ _USER_FIELDS = re.compile(r"\b(?:tag|bookmarked|read):", re.IGNORECASE)
 class _Sets:
     """The match sets a priority reads: per saved search, per follow, and code."""
 
-    saved: dict[str, set[int]]
-    followed: dict[str, set[int]]
-    code: set[int]
+    saved: dict[str, DocSet]
+    followed: dict[str, DocSet]
+    code: DocSet
 
 
 @dataclass
@@ -123,7 +123,7 @@ class PriorityOrder:
     def _compute_sets(
         self, searcher: Any, entries: Mapping[str, UserEntry], version: object
     ) -> _Sets:
-        def matches(query: str, *, exact: bool = False) -> set[int]:
+        def matches(query: str, *, exact: bool = False) -> DocSet:
             return self._policy.matching(
                 searcher, SearchRequest(query), entries, version, exact=exact
             )
@@ -155,7 +155,7 @@ class PriorityOrder:
         saved_count: Counter[int] = Counter()
         for found in sets.saved.values():
             saved_count.update(found)
-        followed_any = set().union(*sets.followed.values())
+        followed_any = EMPTY.union(*sets.followed.values())
         up, rising, published, ages = (
             columns.upvotes,
             columns.rising,

@@ -22,6 +22,7 @@ from whoosh import query as wq
 from whoosh.scoring import bm25
 
 from .docsets import DocSetQuery
+from .engine_types import DocSet
 from .scoring import (
     CachedLengthBM25F,
     MatchSource,
@@ -45,7 +46,7 @@ TermKey = tuple[str, Any]
 def best_by_bounds(
     searcher: Any,
     query: wq.Query,
-    allowed: set[int],
+    allowed: DocSet,
     wanted: int,
     weighting: CachedLengthBM25F,
     postings: PostingsSource,
@@ -64,8 +65,8 @@ def best_by_bounds(
         return None
     per_paper = max(1, len(leaves))
 
-    def score(docnums: set[int] | list[int]) -> dict[int, float] | None:
-        return scores_of(searcher, query, sorted(docnums), weighting, postings, matches)
+    def score(docnums: DocSet) -> dict[int, float] | None:
+        return scores_of(searcher, query, docnums, weighting, postings, matches)
 
     # First the papers holding the term with the highest ceiling: for a few words, the
     # papers with them in their titles, often enough on their own.
@@ -96,13 +97,13 @@ def best_by_bounds(
         if len(batch) < max(_BATCH, wanted):
             continue
         cost += len(batch) * per_paper
-        more = score(batch) if cost <= limit else None
+        more = score(DocSet(batch)) if cost <= limit else None
         if more is None:
             return None
         scored.update(more)
         kth, batch = _kth(scored, wanted), []
     if batch:
-        if cost + len(batch) * per_paper > limit or (more := score(batch)) is None:
+        if cost + len(batch) * per_paper > limit or (more := score(DocSet(batch))) is None:
             return None
         scored.update(more)
     return best_of(scored, wanted)
@@ -122,7 +123,7 @@ def _kth(scored: dict[int, float], wanted: int) -> float | None:
 
 
 def _paper_ceilings(
-    query: wq.Query, tops: dict[TermKey, float], papers: set[int], matches: MatchSource
+    query: wq.Query, tops: dict[TermKey, float], papers: DocSet, matches: MatchSource
 ) -> dict[float, list[int]] | None:
     """``papers`` grouped by their own ceilings: what the terms each holds could add
     (None when adding them up would take more than :data:`CEILING_STEPS_LIMIT` steps).
@@ -132,7 +133,7 @@ def _paper_ceilings(
     only in their last bits: :func:`_beats` allows for that)."""
     weights: dict[TermKey, float] = {}
     base = _leaf_weights(query, tops, 1.0, weights)
-    changes: list[tuple[float, set[int]]] = []
+    changes: list[tuple[float, DocSet]] = []
     steps = len(papers)
     for key, weight in weights.items():
         if weight > 0:

@@ -15,11 +15,9 @@ from __future__ import annotations
 
 import heapq
 from array import array
-from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Sequence
-from itertools import compress, repeat
-from operator import add, eq
-from operator import sub as sub_int
+from collections.abc import Callable, Iterable
+from itertools import compress, filterfalse, repeat
+from operator import add
 from typing import Any
 
 from whoosh import query as wq
@@ -27,6 +25,8 @@ from whoosh.scoring import BM25F, BM25FScorer, bm25
 
 from .cache import SizedCache
 from .docsets import DocSetQuery
+from .engine_types import DocSet
+from .weight_groups import WeightGroups
 from .whoosh_private import field_lengths as read_field_lengths
 
 __all__ = [
@@ -82,11 +82,9 @@ class CachedLengthBM25F(BM25F):  # type: ignore[misc]  # Whoosh is untyped
 
 # -- scoring a small match set in memory ------------------------------------------------
 
-Postings = tuple[Sequence[int], Sequence[float]]
-"""One segment's postings of a term: sorted local docnums and their weights."""
-PostingsSource = Callable[[Any, str, Any], Postings]
-"""(segment reader, field, term text) -> that segment's postings of the term."""
-MatchSource = Callable[[Any], set[int]]
+PostingsSource = Callable[[Any, str, Any], WeightGroups]
+"""(segment reader, field, term text) -> that segment's postings of the term by weight."""
+MatchSource = Callable[[Any], DocSet]
 """query -> every docnum matching it."""
 
 MEMORY_SCORE_LIMIT = 40_000  # leaf terms x documents to score: above it, Whoosh scores
@@ -95,7 +93,7 @@ MEMORY_SCORE_LIMIT = 40_000  # leaf terms x documents to score: above it, Whoosh
 def score_in_memory(
     searcher: Any,
     query: wq.Query,
-    allowed: set[int],
+    allowed: DocSet,
     wanted: int,
     weighting: CachedLengthBM25F,
     postings: PostingsSource,
@@ -107,12 +105,13 @@ def score_in_memory(
     Whoosh walks every posting of every term to score a query, so two common words
     cost a pass over ~100k postings even when they meet in a few hundred papers. Here
     each term's postings (cached by the engine) are looked up by binary search for just
-    the allowed papers: the cost follows the size of the answer, not of the words.
+    the allowed papers (a bitmap intersection per weight): the cost follows the size of
+    the answer, not of the words.
     """
     leaves = scored_leaves(query)
     if leaves is None or len(leaves) * len(allowed) > MEMORY_SCORE_LIMIT:
         return None
-    scores = scores_of(searcher, query, sorted(allowed), weighting, postings, matches)
+    scores = scores_of(searcher, query, allowed, weighting, postings, matches)
     if scores is None:
         return None
     return best_of(scores, wanted)
@@ -138,18 +137,22 @@ def best_of(scores: dict[int, float], wanted: int) -> tuple[list[int], list[floa
 def scores_of(
     searcher: Any,
     query: wq.Query,
-    docnums: list[int],
+    docnums: DocSet,
     weighting: CachedLengthBM25F,
     postings: PostingsSource,
     matches: MatchSource,
 ) -> dict[int, float] | None:
-    """docnum -> BM25F score of each of ``docnums`` (sorted; all matching ``query``), or
-    None when the query has parts this does not score."""
+    """docnum -> BM25F score of each of ``docnums`` (all matching ``query``), or None
+    when the query has parts this does not score."""
     per_segment = []
-    for sub, offset in searcher.reader().leaf_readers():
-        low = bisect_left(docnums, offset)
-        high = bisect_left(docnums, offset + sub.doc_count_all())
-        per_segment.append((sub, offset, docnums[low:high]))
+    leaves = searcher.reader().leaf_readers()
+    for sub, offset in leaves:
+        count = sub.doc_count_all()
+        if len(leaves) == 1 and (not docnums or docnums.max() < offset + count):
+            here = docnums
+        else:
+            here = docnums & DocSet(range(offset, offset + count))
+        per_segment.append((sub, offset, here))
     return _Context(searcher, weighting, postings, matches, per_segment).score(query)
 
 
@@ -200,7 +203,7 @@ class _Context:
         weighting: CachedLengthBM25F,
         postings: PostingsSource,
         matches: MatchSource,
-        per_segment: list[tuple[Any, int, list[int]]],
+        per_segment: list[tuple[Any, int, DocSet]],
     ) -> None:
         self.searcher = searcher
         self.weighting = weighting
@@ -239,27 +242,26 @@ class _Context:
             kept = self.score(query.a)
             if kept is None:
                 return None
-            left = list(kept.keys() - self.matches(query.b))
+            excluded = self.matches(query.b)
+            left = list(filterfalse(excluded.__contains__, kept))
             return dict(zip(left, map(kept.__getitem__, left), strict=True))
         elif type(query) is wq.Phrase:
             result = self._phrase(query)
         elif isinstance(query, DocSetQuery):
             # Like a boolean field in Whoosh: 1.0 for every paper it lets through.
-            return {
-                d: 1.0 for _, _, docnums in self.per_segment for d in docnums if d in query.docnums
-            }
+            return dict.fromkeys(self._allowed() & query.docnums, 1.0)
         elif type(query) is wq.Not:
             # Whoosh's inverse matcher scores 1.0 for every paper it lets through.
-            excluded = self.matches(query.query)
-            return {
-                d: 1.0 for _, _, docnums in self.per_segment for d in docnums if d not in excluded
-            }
+            return dict.fromkeys(self._allowed() - self.matches(query.query), 1.0)
         else:
             return None
         boost = float(query.boost)
         if boost != 1.0:
             result = {d: s * boost for d, s in result.items()}
         return result
+
+    def _allowed(self) -> DocSet:
+        return DocSet().union(*(docnums for _, _, docnums in self.per_segment))
 
     def _phrase(self, phrase: wq.Phrase) -> dict[int, float]:
         """Whoosh scores a phrase as the sum of its words' scores (its matcher is an
@@ -277,26 +279,27 @@ class _Context:
             return {}
         scorable, idf, avgfl, b, k1 = term_parameters(searcher, self.weighting, fieldname, text)
         result: dict[int, float] = {}
-        formula = _Formula(idf, avgfl, b, k1)
         for sub, offset, docnums in self.per_segment:
             if not docnums:
                 continue
-            ids, weights = self.postings(sub, fieldname, text)
-            if not ids:
-                continue
-            local, places = allowed_postings(ids, docnums, offset)
-            found = map(weights.__getitem__, places)
-            if not scorable:
-                values: Iterable[float] = map(float, found)
-            else:
-                lengths = self.weighting.field_lengths(sub, fieldname)
-                if lengths is None:
-                    of_docs = [sub.doc_field_length(d, fieldname, 1) for d in local]
+            allowed = docnums.shift(-offset) if offset else docnums
+            lengths = self.weighting.field_lengths(sub, fieldname) if scorable else None
+            for weight, held in self.postings(sub, fieldname, text):
+                local = (held & allowed).to_array()
+                if not local:
+                    continue
+                values: Iterable[float]
+                if not scorable:
+                    values = repeat(weight, len(local))
                 else:
-                    of_docs = list(map(lengths.__getitem__, local))
-                values = map(formula.__getitem__, zip(found, of_docs, strict=True))
-            docs = map(add, local, repeat(offset)) if offset else local
-            result.update(zip(docs, values, strict=True))
+                    formula = _Formula(idf, weight, avgfl, b, k1)
+                    if lengths is None:
+                        of_docs = [sub.doc_field_length(d, fieldname, 1) for d in local]
+                        values = map(formula.__getitem__, of_docs)
+                    else:
+                        values = map(formula.__getitem__, map(lengths.__getitem__, local))
+                docs = map(add, local, repeat(offset)) if offset else local
+                result.update(zip(docs, values, strict=True))
         return result
 
 
@@ -309,34 +312,16 @@ def _tree_sum(parts: list[dict[int, float]], docnums: list[int]) -> Iterable[flo
     return map(add, _tree_sum(parts[:half], docnums), _tree_sum(parts[half:], docnums))
 
 
-class _Formula(dict[tuple[float, int], float]):
-    """BM25 of (weight, field length) for one term: the same inputs, the same float,
-    computed once each (a weight may come as an int: its float is the same)."""
+class _Formula(dict[int, float]):
+    """BM25 of one term at one weight, by field length: the same inputs, the same
+    float, computed once per length."""
 
-    def __init__(self, idf: float, avgfl: float, b: float, k1: float) -> None:
+    def __init__(self, idf: float, weight: float, avgfl: float, b: float, k1: float) -> None:
         super().__init__()
-        self.inputs = (idf, avgfl, b, k1)
+        self.inputs = (idf, weight, avgfl, b, k1)
 
-    def __missing__(self, key: tuple[float, int]) -> float:
-        idf, avgfl, b, k1 = self.inputs
-        value: float = bm25(idf, float(key[0]), key[1], avgfl, b, k1)
-        self[key] = value
+    def __missing__(self, length: int) -> float:
+        idf, weight, avgfl, b, k1 = self.inputs
+        value: float = bm25(idf, weight, length, avgfl, b, k1)
+        self[length] = value
         return value
-
-
-def allowed_postings(
-    ids: Sequence[int], docnums: list[int], offset: int
-) -> tuple[list[int], list[int]]:
-    """(segment docnums, posting indexes) of the postings of ``ids`` (sorted, one
-    segment) whose papers are among ``docnums`` (sorted, global), in order: the postings
-    walked when the papers are many, each paper looked up by binary search when they are
-    few; either way in C (``map``, ``compress``), not a Python loop."""
-    count = len(ids)
-    local = docnums if not offset else list(map(sub_int, docnums, repeat(offset)))
-    if len(local) * 4 >= count:
-        keep = list(map(set(local).__contains__, ids))
-        return list(compress(ids, keep)), list(compress(range(count), keep))
-    local = local[: bisect_right(local, ids[-1])]  # past the last posting: never found
-    places = list(map(bisect_left, repeat(ids), local))
-    keep = list(map(eq, map(ids.__getitem__, places), local))
-    return list(compress(local, keep)), list(compress(places, keep))

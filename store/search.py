@@ -16,7 +16,7 @@ from .arrivals import arrived_after
 from .cache import SizedCache
 from .docsets import resolve_ranges
 from .engine import Engine, SortName
-from .engine_types import Filters, ResultWindow
+from .engine_types import EMPTY, DocSet, Filters, ResultWindow
 from .highlight import Highlighter, best_fragment
 from .models import Fragment, Paper, Results, SearchHit, SortKey, UserEntry, normal_sort
 from .query import ParsedQuery, QueryBuilder
@@ -157,7 +157,7 @@ class SearchPolicy:
         user_version: object,
         *,
         exact: bool = False,
-    ) -> set[int]:
+    ) -> DocSet:
         """Every docnum the results of ``request`` hold (loosened as they would be), in
         no order: what "select all matches" selects, without reading a paper. With
         ``exact``, only the exact matches: no near spellings, and nothing for a query
@@ -165,7 +165,7 @@ class SearchPolicy:
         plan = self._plan(searcher, request, entries, user_version)
         parsed = plan.parsed
         if exact and (parsed.stop_words or parsed.fell_back or parsed.is_everything):
-            return set()
+            return EMPTY
         matched = plan.filters.apply(self.engine.matches(searcher, plan.query))
         loose = None if matched or exact else self._loosened(parsed, searcher.reader())
         if loose is not None:

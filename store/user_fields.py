@@ -16,7 +16,7 @@ from typing import Any
 from whoosh import query as wq
 
 from .docsets import DocSetQuery
-from .engine_types import Filters
+from .engine_types import EMPTY, DocSet, Filters
 from .models import UserEntry
 
 __all__ = ["USER_FIELDS", "filters_for", "resolve_user_fields"]
@@ -26,14 +26,14 @@ USER_FIELDS = frozenset({"tags", "bookmarked", "read"})
 
 def _docnums(
     reader: Any, entries: Mapping[str, UserEntry], wanted: Callable[[UserEntry], bool]
-) -> frozenset[int]:
-    found: set[int] = set()
+) -> DocSet:
+    found: list[int] = []
     for pid, entry in entries.items():
         if wanted(entry):
             docnum = _first_id(reader, pid)
             if docnum is not None:
-                found.add(docnum)
-    return frozenset(found)
+                found.append(docnum)
+    return DocSet(found)
 
 
 def _first_id(reader: Any, paper_id: str) -> int | None:
@@ -84,22 +84,24 @@ def filters_for(
 ) -> Filters:
     """Docnum filters from the user's data."""
     filters = Filters()
-    includes: list[frozenset[int]] = []
+    includes: list[DocSet] = []
+    excludes: list[DocSet] = []
     if bookmarked is not None:
         marked = _docnums(reader, entries, lambda e: e.bookmarked)
         if bookmarked:
             includes.append(marked)
         else:
-            filters.exclude.update(marked)
+            excludes.append(marked)
     if read is not None:
         seen = _docnums(reader, entries, lambda e: e.read)
         if read:
             includes.append(seen)
         else:
-            filters.exclude.update(seen)
+            excludes.append(seen)
     if tag:
         wanted_tag = tag.strip().lower()
         includes.append(_docnums(reader, entries, lambda e: wanted_tag in e.tags))
     if includes:
-        filters.include = set(frozenset.intersection(*includes))
+        filters.include = includes[0].intersection(*includes[1:])
+    filters.exclude = EMPTY.union(*excludes)
     return filters

@@ -3,7 +3,8 @@
     uv run python tests/benchmarks/bench_search.py --library DIR [--code ROOT ...] [--rounds 3]
 
 ``--library`` is an existing library (build one with ``--build N``, synthetic pages as
-in ``bench_store.py``). Each query of ``bench_store``'s 22-query mix (the ``sorted`` one
+in ``bench_store.py``), or one copy per ``--code`` when the versions save postings in
+different layouts. Each query of ``bench_store``'s 22-query mix (the ``sorted`` one
 newest first) runs in a fresh process per round: the library is opened (not timed), the
 query is timed once (first-time: nothing of it is cached in memory) and then again
 (repeated). With
@@ -83,7 +84,14 @@ def _build(library: Path, size: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--library", type=Path, required=True, help="the library to search")
+    parser.add_argument(
+        "--library",
+        type=Path,
+        nargs="+",
+        required=True,
+        help="the library to search, or one per --code (copies of one library, each with "
+        "its version's saved postings: their layout changes between versions)",
+    )
     parser.add_argument("--build", type=int, metavar="N", help="first build it with N papers")
     parser.add_argument(
         "--code", type=Path, nargs="+", default=[ROOT], help="checkouts to compare (default: this)"
@@ -96,8 +104,12 @@ def main() -> None:
         "then every cached match set, posting list and answer dropped",
     )
     args = parser.parse_args()
+    if len(args.library) not in (1, len(args.code)):
+        parser.error("give one --library, or one per --code")
+    libraries = args.library if len(args.library) > 1 else args.library * len(args.code)
+    library_of = dict(zip(args.code, libraries, strict=True))
     if args.build:
-        _build(args.library, args.build)
+        _build(args.library[0], args.build)
     if args.rounds < 1:
         return  # built only
     # per version, per round: first-time and repeated (cpu, wall) of every query
@@ -110,7 +122,7 @@ def main() -> None:
         }
         for kind, text, typing in QUERIES:
             for code in args.code:  # interleaved: A B A B ...
-                first, again = _one(code, args.library, kind, text, typing, args.warm)
+                first, again = _one(code, library_of[code], kind, text, typing, args.warm)
                 (c1, w1, total), (c2, w2, _) = first, again
                 mine = round_of[code]
                 mine["first_cpu"].append(c1 * 1000)

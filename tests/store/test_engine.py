@@ -13,6 +13,7 @@ from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
 from store import Library
+from store.engine_types import DocSet
 from store.whoosh_private import leaf_postings
 from tests.helpers import make_page
 
@@ -43,21 +44,21 @@ def _searcher(library: Library) -> Any:
     return library._index.open_searcher()
 
 
-def _sources(library: Library, searcher: Any) -> tuple[Any, Any, Callable[[Any], set[int]]]:
+def _sources(library: Library, searcher: Any) -> tuple[Any, Any, Callable[[Any], DocSet]]:
     """What the in-memory scorers read: the weighting, the postings, the match sets."""
     engine = library._engine
     return (
         engine.weighting,
-        engine.match_sets.weighted_postings,
+        engine.match_sets.weight_groups,
         lambda q: engine.matches(searcher, q),
     )
 
 
-def _whoosh_top(searcher: Any, query: Any, allowed: set[int], wanted: int) -> list[Any]:
+def _whoosh_top(searcher: Any, query: Any, allowed: DocSet, wanted: int) -> list[Any]:
     """Whoosh's own BM25F ranking of ``allowed``: the reference."""
     reference = Searcher(searcher.reader(), weighting=BM25F, closereader=False)
     top = TopCollector(limit=wanted)
-    reference.search_with_collector(query, FilterCollector(top, allow=allowed))
+    reference.search_with_collector(query, FilterCollector(top, allow=set(allowed)))
     return list(top.results().top_n)
 
 
@@ -131,7 +132,7 @@ def test_cached_match_sets_follow_the_index(loaded: Library, tmp_path: Path) -> 
     assert before
     loaded.search("language model -vision")
     loaded.search("language OR model")
-    assert loaded._engine.matches(searcher, query) == before
+    assert set(loaded._engine.matches(searcher, query)) == before
     page = tmp_path / "new.txt"
     page.write_text(
         make_page([("A Language Model Nobody Had Indexed", "We train a language model.")]),
@@ -159,22 +160,21 @@ def test_sized_cache_drops_the_least_recently_used() -> None:
     assert cache.get("huge") is None
 
 
-@pytest.mark.parametrize("offset", [0, 1000])
-@pytest.mark.parametrize("share", [0.01, 0.3, 1.0])
-def test_allowed_postings_walks_or_looks_up_alike(offset: int, share: float) -> None:
-    """Scoring finds a term's allowed postings by walking them (many papers allowed) or
-    by binary search (few): either way, exactly the allowed ones, with their places."""
+@pytest.mark.parametrize("weights", [[1.0], [1.0, 2.0], [1.0, 2.0, 3.0, 5.0, 0.5]])
+def test_weight_groups_hold_every_posting_once(weights: list[float]) -> None:
+    """A term's postings grouped by weight (a pass per weight for a few, a loop for
+    many) give back exactly the docnums and weights they were made from."""
     import random
 
-    from store.scoring import allowed_postings
+    from store.weight_groups import docnums_of, group_by_weight, postings_of
 
-    rng = random.Random(7)
+    rng = random.Random(len(weights))
     ids = sorted(rng.sample(range(5000), 800))
-    docnums = sorted(offset + d for d in rng.sample(range(5000), int(5000 * share)))
-    want = [(local, i) for i, local in enumerate(ids) if local + offset in set(docnums)]
-    local, places = allowed_postings(ids, docnums, offset)
-    assert list(zip(local, places, strict=True)) == want
-    assert want or share < 0.05
+    given = [rng.choice(weights) for _ in ids]
+    groups = group_by_weight(ids, given)
+    assert [w for w, _ in groups] == sorted(set(given))
+    assert postings_of(groups) == list(zip(ids, given, strict=True))
+    assert list(docnums_of(groups)) == ids
 
 
 BROAD = ["model", "language model", "fine tuning", "learn OR model", "model -vision", "trans*"]
@@ -244,7 +244,7 @@ def test_bounded_scoring_skips_papers_that_cannot_be_best(
     scored: list[int] = []
     real = bounds.scores_of
 
-    def counting(searcher: Any, query: Any, docnums: list[int], *rest: Any) -> Any:
+    def counting(searcher: Any, query: Any, docnums: DocSet, *rest: Any) -> Any:
         scored.extend(docnums)
         return real(searcher, query, docnums, *rest)
 
@@ -285,7 +285,7 @@ def test_paper_ceilings_bound_every_paper(big: Library, text: str) -> None:
     levels = _paper_ceilings(query, tops, allowed, sources[2])
     assert levels is not None
     assert sorted(d for group in levels.values() for d in group) == sorted(allowed)
-    scores = scores_of(searcher, query, sorted(allowed), *sources)
+    scores = scores_of(searcher, query, allowed, *sources)
     assert scores is not None
     for level, group in levels.items():
         for docnum in group:
@@ -307,7 +307,7 @@ def test_term_ceilings_bound_every_paper(big: Library, text: str) -> None:
     query = big._policy.queries.build(text, searcher.reader()).query
     for fieldname, term in {(f, t) for f, t in query.iter_all_terms()}:
         leaf = wq.Term(fieldname, term)
-        docs = sorted(engine.matches(searcher, leaf))
+        docs = engine.matches(searcher, leaf)
         if not docs:
             continue
         scores = scores_of(

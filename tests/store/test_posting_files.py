@@ -14,6 +14,7 @@ import store.posting_files as posting_files
 from store import Library
 from store.engine_types import segment_key
 from store.posting_files import SAVED_FIELDS, PostingFiles
+from store.weight_groups import postings_of
 from store.whoosh_private import leaf_postings
 from tests.benchmarks.synthetic import generate_pages
 
@@ -63,8 +64,7 @@ def test_each_segment_has_its_file_and_it_holds_whooshs_postings(saved: Library)
                     continue
                 assert found is not None, (fieldname, text)
                 ids, weights = leaf_postings(sub, fieldname, text)
-                assert list(found[0]) == ids
-                assert [float(w) for w in found[1]] == pytest.approx(weights)
+                assert postings_of(found) == list(zip(ids, weights, strict=True))
                 checked += 1
     assert checked > 50
 
@@ -101,7 +101,7 @@ def _damaged(data: bytes, damage: str, other: bytes) -> bytes:
             + (2**62).to_bytes(8, "little")
             + data[len(posting_files.MAGIC) + 8 :]
         )
-    if damage == "corrupt arrays":  # the directory whole, the arrays not
+    if damage == "corrupt arrays":  # the directory whole, the records not
         return data[:start] + random.Random(2).randbytes(len(data) - start)
     if damage == "older layout":
         return b"PDPOST1\n" + data[len(posting_files.MAGIC) :]
