@@ -22,9 +22,9 @@ from .ordering import Orderings
 from .phrases import phrase_matches
 from .posting_files import PostingFiles
 from .weight_groups import WeightGroups, docnums_of, group_by_weight, size_of
-from .whoosh_private import deleted_docs, leaf_postings
+from .whoosh_private import deleted_docs, leaf_postings, live_docnums
 
-__all__ = ["MATCH_FIELDS", "TEXT_FIELDS", "MatchSets", "estimate", "every_doc", "is_null"]
+__all__ = ["MATCH_FIELDS", "TEXT_FIELDS", "MatchSets", "estimate", "is_null"]
 
 POSTINGS_CACHE_IDS = 6_000_000  # postings kept: 12 MB at most (bitmaps, by weight)
 MATCH_CACHE_IDS = 6_000_000  # docnums in cached match sets: 12 MB at most (bitmaps)
@@ -60,7 +60,7 @@ class MatchSets:
         """Every docnum matching ``query``."""
         reader = searcher.reader()
         if isinstance(query, wq.Every):
-            return every_doc(reader)
+            return live_docnums(reader)
         if is_null(query):
             return EMPTY
         try:
@@ -100,7 +100,7 @@ class MatchSets:
         if isinstance(query, wq.AndNot):
             return self.matches(searcher, query.a) - self.matches(searcher, query.b)
         if isinstance(query, wq.Not):
-            return every_doc(reader) - self.matches(searcher, query.query)
+            return live_docnums(reader) - self.matches(searcher, query.query)
         if isinstance(query, wq.AndMaybe):
             return self.matches(searcher, query.a)
         if isinstance(query, wq.Require):
@@ -129,16 +129,6 @@ class MatchSets:
                 cached = group_by_weight(*leaf_postings(sub, fieldname, text))
             self._weighted.put(key, cached)
         return cached
-
-
-def every_doc(reader: Any) -> DocSet:
-    """Every live docnum of ``reader``."""
-    parts: list[DocSet] = []
-    for sub, offset in reader.leaf_readers():
-        live = DocSet(range(offset, offset + sub.doc_count_all()))
-        deleted = deleted_docs(sub)
-        parts.append(live - DocSet(d + offset for d in deleted) if deleted else live)
-    return EMPTY.union(*parts)
 
 
 def estimate(query: wq.Query, reader: Any) -> int:

@@ -11,7 +11,9 @@ import contextlib
 import struct
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from itertools import compress, repeat
+from operator import and_, le, lt
 from pathlib import Path
 from typing import Any, overload
 
@@ -19,7 +21,7 @@ from .atomic import atomic_write_bytes
 from .cache import SizedCache
 from .engine_types import EMPTY, DocSet, reader_key, segment_key
 from .errors import UnwritableError
-from .whoosh_private import numeric_column
+from .whoosh_private import live_docnums, numeric_column
 
 __all__ = ["SORT_COLUMNS", "Ordering", "Orderings"]
 
@@ -56,6 +58,7 @@ class Orderings:
         self._sorted: SizedCache[tuple[Any, ...], tuple[array[int], array[int]]] = SizedCache(
             ORDERING_CACHE_IDS, lambda pair: len(pair[1])
         )
+        self._scanned: SizedCache[tuple[Any, ...], bool] = SizedCache(64, lambda _: 1)
 
     def version(self, reader: Any) -> tuple[Any, ...]:
         """The index version ``reader`` reads (docnums mean the same under one version)."""
@@ -70,8 +73,15 @@ class Orderings:
         low_excluded: bool = False,
         high_excluded: bool = False,
     ) -> DocSet:
-        """The live docnums whose ``name`` column lies in the range (None: unbounded),
-        by binary search in the column sorted once per index version."""
+        """The live docnums whose ``name`` column lies in the range (None: unbounded).
+
+        The first range on a column in an index version is one comparison pass over it
+        in C (5 ms at 100,000 papers); from the second on, the column is sorted once (25
+        ms) and each range is a binary search."""
+        key = (*reader_key(reader), "sorted", name)
+        if self._sorted.get(key) is None and self._scanned.get(key) is None:
+            self._scanned.put(key, True)
+            return self._scan(reader, name, low, high, low_excluded, high_excluded)
         values, docnums = self._sorted_column(reader, name)
         start = 0
         if low is not None:
@@ -81,13 +91,31 @@ class Orderings:
             stop = (bisect_left if high_excluded else bisect_right)(values, high)
         return DocSet(docnums[start:stop]) if start < stop else EMPTY
 
+    def _scan(
+        self,
+        reader: Any,
+        name: str,
+        low: Any,
+        high: Any,
+        low_excluded: bool,
+        high_excluded: bool,
+    ) -> DocSet:
+        column = self.column(reader, name)
+        selected: Iterable[Any] = repeat(True, len(column))
+        if low is not None:
+            selected = map(lt if low_excluded else le, repeat(low), column)
+        if high is not None:
+            below = map(lt if high_excluded else le, column, repeat(high))
+            selected = below if low is None else map(and_, selected, below)
+        return DocSet(compress(range(len(column)), selected)) & live_docnums(reader)
+
     def _sorted_column(self, reader: Any, name: str) -> tuple[array[int], array[int]]:
         key = (*reader_key(reader), "sorted", name)
         cached = self._sorted.get(key)
         if cached is None:
             column = self.column(reader, name)
-            live = sorted(reader.all_doc_ids(), key=column.__getitem__)
-            cached = (array("q", (column[d] for d in live)), array("I", live))
+            live = sorted(live_docnums(reader).to_array(), key=column.__getitem__)
+            cached = (array("q", map(column.__getitem__, live)), array("I", live))
             self._sorted.put(key, cached)
         return cached
 
@@ -157,7 +185,7 @@ class Orderings:
         if saved is not None:
             docnums: Sequence[int] = saved
         else:
-            docnums = computed = list(reader.all_doc_ids())
+            docnums = computed = live_docnums(reader).to_array().tolist()
             if computed:
                 column, descending = SORT_COLUMNS[sort]
                 values = self.column(reader, column)

@@ -399,9 +399,12 @@ class QueryBuilder:
             maxdist = 2 if len(str(query.text)) >= 5 else max(1, query.maxdist)
             if query.fieldname in TEXT_FIELDS:
                 return self._fuzzy(str(query.text), maxdist, reader, fields=(query.fieldname,))
-            return wq.FuzzyTerm(
+            fuzzy = wq.FuzzyTerm(
                 query.fieldname, query.text, boost=query.boost, maxdist=maxdist, prefixlength=1
             )
+            # Nothing near in the field (an organisation name, mostly): no part of the
+            # query, which can then be scored in memory rather than by Whoosh.
+            return fuzzy if next(iter(fuzzy.expanded_terms(reader)), None) else wq.NullQuery
         if isinstance(query, wq.NumericRange) and query.fieldname in _ZERO_IS_UNKNOWN:
             if query.start is None or query.start < 1:  # authors:<5 means 1 to 4
                 return wq.NumericRange(

