@@ -22,7 +22,7 @@ from whoosh import query as wq
 from whoosh.scoring import bm25
 
 from .docsets import DocSetQuery
-from .engine_types import DocSet
+from .engine_types import EMPTY, DocSet
 from .scoring import (
     CachedLengthBM25F,
     MatchSource,
@@ -39,6 +39,7 @@ BOUNDED_SCORE_LIMIT = 160_000  # leaf terms x papers scored before giving up
 CEILING_STEPS_LIMIT = 400_000  # papers x terms added up for the papers' own ceilings
 _MARGIN = 1e-9  # a sum of the same parts added in another order may differ in its last bits
 _BATCH = 256  # papers scored at a time below the first term's
+_GROUPS_LIMIT = 512  # groups of equal paper ceilings split by bitmaps, at most
 
 TermKey = tuple[str, Any]
 
@@ -89,21 +90,23 @@ def best_by_bounds(
     levels = _paper_ceilings(query, tops, allowed - fresh, matches)
     if levels is None:
         return None
-    batch: list[int] = []
+    batch: list[DocSet] = []
+    size = 0
     for level in sorted(levels, reverse=True):
         if kth is not None and _beats(kth, level):
             break
-        batch.extend(levels[level])
-        if len(batch) < max(_BATCH, wanted):
+        batch.append(levels[level])
+        size += len(levels[level])
+        if size < max(_BATCH, wanted):
             continue
-        cost += len(batch) * per_paper
-        more = score(DocSet(batch)) if cost <= limit else None
+        cost += size * per_paper
+        more = score(EMPTY.union(*batch)) if cost <= limit else None
         if more is None:
             return None
         scored.update(more)
-        kth, batch = _kth(scored, wanted), []
+        kth, batch, size = _kth(scored, wanted), [], 0
     if batch:
-        if cost + len(batch) * per_paper > limit or (more := score(DocSet(batch))) is None:
+        if cost + size * per_paper > limit or (more := score(EMPTY.union(*batch))) is None:
             return None
         scored.update(more)
     return best_of(scored, wanted)
@@ -124,13 +127,16 @@ def _kth(scored: dict[int, float], wanted: int) -> float | None:
 
 def _paper_ceilings(
     query: wq.Query, tops: dict[TermKey, float], papers: DocSet, matches: MatchSource
-) -> dict[float, list[int]] | None:
+) -> dict[float, DocSet] | None:
     """``papers`` grouped by their own ceilings: what the terms each holds could add
     (None when adding them up would take more than :data:`CEILING_STEPS_LIMIT` steps).
 
     A term most of the papers hold is added to all and taken off those without it, so
     each term costs a step for at most half of them (the sums then differ from adding
-    only in their last bits: :func:`_beats` allows for that)."""
+    only in their last bits: :func:`_beats` allows for that). The papers are split
+    into groups of equal ceilings by bitmap operations, a term at a time (each paper's
+    sum built in the same order as a loop over papers would); past
+    :data:`_GROUPS_LIMIT` groups, a loop over papers adds them up."""
     weights: dict[TermKey, float] = {}
     base = _leaf_weights(query, tops, 1.0, weights)
     changes: list[tuple[float, DocSet]] = []
@@ -146,6 +152,31 @@ def _paper_ceilings(
             steps += len(changes[-1][1])
             if steps > CEILING_STEPS_LIMIT:
                 return None  # dozens of common words: Whoosh ranks them within its budget
+    groups: dict[float, DocSet] | None = {base: papers}
+    for change, docnums in changes:
+        groups = _split(groups, change, docnums) if groups is not None else None
+    return groups if groups is not None else _levels_by_paper(papers, base, changes)
+
+
+def _split(
+    groups: dict[float, DocSet], change: float, docnums: DocSet
+) -> dict[float, DocSet] | None:
+    """Each group's papers among ``docnums`` moved ``change`` up (None: too many groups)."""
+    parts: dict[float, list[DocSet]] = {}
+    for level, group in groups.items():
+        inside = group & docnums
+        if inside:
+            parts.setdefault(level + change, []).append(inside)
+        if len(inside) < len(group):
+            parts.setdefault(level, []).append(group - inside if inside else group)
+    if len(parts) > _GROUPS_LIMIT:
+        return None
+    return {level: EMPTY.union(*found) for level, found in parts.items()}
+
+
+def _levels_by_paper(
+    papers: DocSet, base: float, changes: list[tuple[float, DocSet]]
+) -> dict[float, DocSet]:
     ceilings = dict.fromkeys(papers, base)
     for change, docnums in changes:
         for docnum in docnums:
@@ -157,7 +188,7 @@ def _paper_ceilings(
             levels[level] = [docnum]
         else:
             group.append(docnum)
-    return levels
+    return {level: DocSet(found) for level, found in levels.items()}
 
 
 def _leaf_weights(

@@ -265,12 +265,19 @@ def test_bounded_scoring_skips_papers_that_cannot_be_best(
     assert len(scored) < len(allowed) / 2, (len(scored), len(allowed))
 
 
+@pytest.mark.parametrize("groups_limit", [512, 0])
 @pytest.mark.parametrize("text", ["trans*", "learn OR model", "model -vision", "language model"])
-def test_paper_ceilings_bound_every_paper(big: Library, text: str) -> None:
+def test_paper_ceilings_bound_every_paper(
+    big: Library, text: str, groups_limit: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Each paper's own ceiling (the ceilings of the terms it holds, boosted as in the
-    query) is at least its score, and the papers holding more terms get higher ones."""
+    query) is at least its score, and the papers holding more terms get higher ones;
+    split by bitmaps or added up paper by paper, the same ceilings."""
+    import store.score_bounds as bounds
     from store.score_bounds import _paper_ceilings, _term_ceiling
     from store.scoring import scored_leaves, scores_of
+
+    monkeypatch.setattr(bounds, "_GROUPS_LIMIT", groups_limit)
 
     searcher = _searcher(big)
     engine = big._engine
@@ -291,6 +298,12 @@ def test_paper_ceilings_bound_every_paper(big: Library, text: str) -> None:
         for docnum in group:
             assert scores[docnum] <= level * (1 + 1e-9) + 1e-9, (docnum, scores[docnum], level)
     assert len(levels) > 1  # the ceilings tell papers apart
+    monkeypatch.setattr(bounds, "_GROUPS_LIMIT", 512 - groups_limit)
+    again = _paper_ceilings(query, tops, allowed, sources[2])
+    assert again is not None
+    assert {level: list(group) for level, group in again.items()} == {
+        level: list(group) for level, group in levels.items()
+    }
 
 
 @pytest.mark.parametrize("text", ["model", "language", "learn", "title:network", "org:nvidia"])
