@@ -242,7 +242,7 @@ def _groups(record: bytes) -> WeightGroups | None:
     try:
         pairs = marshal.loads(record)
         groups = tuple((float(w), DocSet.deserialize(data)) for w, data in pairs)
-    except (ValueError, EOFError, TypeError):
+    except (ValueError, EOFError, TypeError, IndexError):  # IndexError: an empty bitmap
         return None
     return groups if groups else None
 

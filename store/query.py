@@ -27,6 +27,8 @@ from whoosh.qparser import (
     MultifieldParser,
 )
 
+from .docsets import DocSetQuery
+from .engine_types import EMPTY
 from .schema import PREFIX_MAX, PREFIX_MIN, text_analyzer
 from .text import collapse_space, fold, strip_control
 from .typed_word import TypedWord, on_its_way, prefix_query, split_typed
@@ -411,6 +413,11 @@ class QueryBuilder:
                     query.fieldname, 1, query.end, False, query.endexcl, boost=query.boost
                 )
             return query
+        if isinstance(query, wq.Not):
+            inner = self._bound(query.query, reader).normalize()
+            if _is_null(inner):  # NOT of nothing is every paper (Whoosh's normalize: none)
+                inner = DocSetQuery("nothing", EMPTY, None)
+            return wq.Not(inner, boost=query.boost)
         if query.is_leaf():
             return query
         return query.apply(lambda child: self._bound(child, reader))

@@ -456,3 +456,12 @@ def test_a_fuzzy_word_with_no_near_organisation_drops_that_part(big: Library, wo
     reference = _whoosh_top(searcher, whole, big._engine.matches(searcher, whole), 10)
     hits = big.search(f"{word}~", limit=10).hits
     assert [h.score for h in hits] == pytest.approx([s for s, _ in reference], rel=1e-5)
+
+
+def test_not_of_a_word_with_nothing_near_is_every_paper(big: Library) -> None:
+    """``NOT zzqqx~``: nothing is near the word, so its negation is every paper (Whoosh
+    normalizes NOT of nothing to nothing); with other words, it removes none of theirs."""
+    every = big.search("").total
+    assert big.search("NOT zzqqx~").total == every
+    assert big.search("-zzqqx~").total == every
+    assert big.search("model NOT zzqqx~").total == big.search("model").total

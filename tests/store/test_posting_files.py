@@ -201,3 +201,14 @@ def test_an_import_whose_files_fail_to_save_is_whole(
     library.reindex()  # everything imported was kept: a rebuild finds it all
     assert library.search("").total == 300
     library.close()
+
+
+def test_a_record_that_is_not_one_decodes_to_nothing() -> None:
+    """Records that pass their CRC but are not what the writer writes (an empty bitmap,
+    other values, bytes that are not marshal) give None: Whoosh's postings instead."""
+    import marshal
+
+    from store.posting_files import _groups
+
+    for record in [marshal.dumps(((1.0, b""),)), marshal.dumps(((1.0, 5),)), b"\x00junk", b""]:
+        assert _groups(record) is None
