@@ -14,7 +14,7 @@ from typing import Any
 from whoosh import query as wq
 from whoosh.matching import ListMatcher, NullMatcher
 
-from .engine_types import DocSet
+from .engine_types import DocSet, in_segment
 from .ordering import Orderings
 
 __all__ = ["DocSetQuery", "resolve_ranges"]
@@ -55,7 +55,7 @@ class DocSetQuery(wq.Query):  # type: ignore[misc]  # Whoosh is untyped
                 if sub is searcher:
                     offset = sub_offset
                     break
-        ids = list((self.docnums & DocSet(range(offset, offset + count))).shift(-offset))
+        ids = list(in_segment(self.docnums, offset, count))
         if not ids:
             return NullMatcher()
         return ListMatcher(ids, all_weights=1.0)

@@ -15,7 +15,7 @@ from typing import Any
 
 from whoosh import query as wq
 
-from .engine_types import EMPTY, DocSet
+from .engine_types import EMPTY, DocSet, in_segment
 from .whoosh_private import term_positions
 
 __all__ = ["phrase_matches"]
@@ -52,8 +52,7 @@ def phrase_matches(
     found: list[DocSet] = []
     slop = int(phrase.slop)  # below 1 nothing follows closely enough, as in Whoosh
     for sub, offset in reader.leaf_readers():
-        end = offset + sub.doc_count_all()
-        local = list((candidates & DocSet(range(offset, end))).shift(-offset))
+        local = list(in_segment(candidates, offset, sub.doc_count_all()))
         if not local:
             continue
         here = _in_segment(sub, fieldname, encoded, local, slop)

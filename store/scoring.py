@@ -25,7 +25,7 @@ from whoosh.scoring import BM25F, BM25FScorer, bm25
 
 from .cache import SizedCache
 from .docsets import DocSetQuery
-from .engine_types import DocSet
+from .engine_types import DocSet, in_segment
 from .weight_groups import WeightGroups
 from .whoosh_private import field_lengths as read_field_lengths
 
@@ -144,16 +144,11 @@ def scores_of(
 ) -> dict[int, float] | None:
     """docnum -> BM25F score of each of ``docnums`` (all matching ``query``), or None
     when the query has parts this does not score."""
-    per_segment = []
-    leaves = searcher.reader().leaf_readers()
-    for sub, offset in leaves:
-        count = sub.doc_count_all()
-        if len(leaves) == 1 and (not docnums or docnums.max() < offset + count):
-            here = docnums
-        else:
-            here = docnums & DocSet(range(offset, offset + count))
-        per_segment.append((sub, offset, here))
-    return _Context(searcher, weighting, postings, matches, per_segment).score(query)
+    per_segment = [
+        (sub, offset, in_segment(docnums, offset, sub.doc_count_all()))
+        for sub, offset in searcher.reader().leaf_readers()
+    ]
+    return _Context(searcher, weighting, postings, matches, docnums, per_segment).score(query)
 
 
 def scored_leaves(query: wq.Query) -> list[wq.Term] | None:
@@ -203,13 +198,15 @@ class _Context:
         weighting: CachedLengthBM25F,
         postings: PostingsSource,
         matches: MatchSource,
+        allowed: DocSet,
         per_segment: list[tuple[Any, int, DocSet]],
     ) -> None:
         self.searcher = searcher
         self.weighting = weighting
         self.postings = postings
         self.matches = matches
-        self.per_segment = per_segment
+        self.allowed = allowed
+        self.per_segment = per_segment  # (segment, offset, its allowed docnums, local)
 
     def score(self, query: wq.Query) -> dict[int, float] | None:
         """docnum -> score for the allowed papers ``query`` matches.
@@ -249,19 +246,16 @@ class _Context:
             result = self._phrase(query)
         elif isinstance(query, DocSetQuery):
             # Like a boolean field in Whoosh: 1.0 for every paper it lets through.
-            return dict.fromkeys(self._allowed() & query.docnums, 1.0)
+            return dict.fromkeys(self.allowed & query.docnums, 1.0)
         elif type(query) is wq.Not:
             # Whoosh's inverse matcher scores 1.0 for every paper it lets through.
-            return dict.fromkeys(self._allowed() - self.matches(query.query), 1.0)
+            return dict.fromkeys(self.allowed - self.matches(query.query), 1.0)
         else:
             return None
         boost = float(query.boost)
         if boost != 1.0:
             result = {d: s * boost for d, s in result.items()}
         return result
-
-    def _allowed(self) -> DocSet:
-        return DocSet().union(*(docnums for _, _, docnums in self.per_segment))
 
     def _phrase(self, phrase: wq.Phrase) -> dict[int, float]:
         """Whoosh scores a phrase as the sum of its words' scores (its matcher is an
@@ -282,10 +276,9 @@ class _Context:
         for sub, offset, docnums in self.per_segment:
             if not docnums:
                 continue
-            allowed = docnums.shift(-offset) if offset else docnums
             lengths = self.weighting.field_lengths(sub, fieldname) if scorable else None
             for weight, held in self.postings(sub, fieldname, text):
-                local = (held & allowed).to_array()
+                local = (held & docnums).to_array()
                 if not local:
                     continue
                 values: Iterable[float]
