@@ -1,11 +1,11 @@
 """The text analyzer that analyses a text once for every field that indexes it.
 
-An abstract is indexed three times over (``abstract`` with positions, ``abstract_terms``
-without, and its unstemmed words for the spelling graph), and Whoosh runs the analyzer
-chain for each. :class:`MemoAnalyzer` is the same chain (same filters, same tokens) that
-keeps the words of the last few texts it analysed for indexing: the chain before its
-stemmer runs once per text, the stemmer once more, and the other calls replay the list.
-Query-time calls and anything unusual go through the chain unchanged.
+An abstract is indexed twice over (``abstract`` with positions, and its unstemmed words
+for the spelling graph), and Whoosh runs the analyzer chain for each.
+:class:`MemoAnalyzer` is the same chain (same filters, same tokens) that keeps the words
+of the last few texts it analysed for indexing: the chain before its stemmer runs once
+per text, the stemmer once more, and the other calls replay the list. Query-time calls
+and anything unusual go through the chain unchanged.
 """
 
 from __future__ import annotations

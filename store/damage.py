@@ -23,7 +23,9 @@ from .errors import StoreError
 __all__ = ["describe_damage", "is_damage"]
 
 _WHOOSH_DIR = str(Path(whoosh.__file__).parent)
-_PRIVATE_MODULE = str(Path(__file__).with_name("whoosh_private.py"))
+_PRIVATE_MODULES = {
+    str(Path(__file__).with_name(f"{name}.py")) for name in ("whoosh_private", "whoosh_writing")
+}
 
 # Raised by decoding bytes that are not what they should be, wherever they are raised.
 _DECODING = (
@@ -84,4 +86,4 @@ def _raised_in_whoosh(tb: TracebackType | None) -> bool:
     if last is None:
         return False
     filename = last.tb_frame.f_code.co_filename
-    return filename.startswith(_WHOOSH_DIR) or filename == _PRIVATE_MODULE
+    return filename.startswith(_WHOOSH_DIR) or filename in _PRIVATE_MODULES

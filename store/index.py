@@ -34,7 +34,8 @@ from .paths import LibraryPaths
 from .posting_files import save_posting_files
 from .schema import SCHEMA_VERSION, build_schema
 from .scoring import CachedLengthBM25F
-from .whoosh_private import abandon_writer, leaf_postings
+from .whoosh_private import leaf_postings
+from .whoosh_writing import abandon_writer
 
 __all__ = ["WRITE_LOCK_TIMEOUT_S", "IndexStore", "folder_identity", "save_posting_files_of"]
 

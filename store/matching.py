@@ -24,11 +24,10 @@ from .posting_files import PostingFiles
 from .weight_groups import WeightGroups, docnums_of, group_by_weight, size_of
 from .whoosh_private import deleted_docs, leaf_postings, live_docnums
 
-__all__ = ["MATCH_FIELDS", "TEXT_FIELDS", "MatchSets", "estimate", "is_null"]
+__all__ = ["TEXT_FIELDS", "MatchSets", "estimate", "is_null"]
 
 POSTINGS_CACHE_IDS = 6_000_000  # postings kept: 12 MB at most (bitmaps, by weight)
 MATCH_CACHE_IDS = 6_000_000  # docnums in cached match sets: 12 MB at most (bitmaps)
-MATCH_FIELDS = {"abstract": "abstract_terms"}  # the same terms, without positions
 TEXT_FIELDS = frozenset(
     {"title", "title_prefix", "abstract", "organization", "author_names", "keywords"}
 )
@@ -108,7 +107,6 @@ class MatchSets:
         return DocSet(searcher.docs_for_query(query))
 
     def _term_docnums(self, reader: Any, fieldname: str, text: Any) -> DocSet:
-        fieldname = MATCH_FIELDS.get(fieldname, fieldname)
         parts: list[DocSet] = []
         for sub, offset in reader.leaf_readers():
             ids = docnums_of(self.weight_groups(sub, fieldname, text))
@@ -120,7 +118,6 @@ class MatchSets:
 
     def weight_groups(self, sub: Any, fieldname: str, text: Any) -> WeightGroups:
         """A term's postings in one segment by weight (deletions included), cached."""
-        fieldname = MATCH_FIELDS.get(fieldname, fieldname)
         key = (segment_key(sub), fieldname, text)
         cached = self._weighted.get(key)
         if cached is None:

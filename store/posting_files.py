@@ -40,7 +40,7 @@ from .weight_groups import WeightGroups, group_by_weight
 __all__ = ["MIN_DOC_FREQUENCY", "SAVED_FIELDS", "PostingFiles", "save_posting_files"]
 
 MIN_DOC_FREQUENCY = 500  # rarer terms decode in well under a millisecond anyway
-SAVED_FIELDS = ("title", "title_prefix", "abstract_terms", "abstract_prefix", "organization")
+SAVED_FIELDS = ("title", "title_prefix", "abstract", "abstract_prefix", "organization")
 MAGIC = b"PDPOST4\n"
 _SEPARATOR = "\0"
 _PREFIX = "paperdeck-postings-"

@@ -172,7 +172,6 @@ def to_document(paper: Paper) -> dict[str, Any]:
         "title": searchable(paper.title),
         "title_prefix": paper.title,
         "abstract": searchable(paper.abstract),
-        "abstract_terms": searchable(paper.abstract),
         "abstract_prefix": paper.abstract,
         "organization": " ".join([org, *sorted(handles)]).strip(),
         "published": _ymd(paper.published),

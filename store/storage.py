@@ -15,7 +15,7 @@ from typing import Any
 
 from whoosh.filedb.filestore import FileStorage
 
-from .whoosh_private import quicken_writer
+from .whoosh_writing import quicken_writer
 
 __all__ = ["create_index", "exists", "open_index", "open_writer", "pool_limit_mb"]
 

@@ -1,30 +1,26 @@
-"""Every use of Whoosh's private API, in one place.
+"""Every use of Whoosh's private API when reading (writing's: :mod:`store.whoosh_writing`).
 
-paperdeck reaches under Whoosh's public API where the public way is too slow or cannot
-clean up after a failure. Each function below names the private parts it touches and
-the version it was checked against; ``pyproject.toml`` pins ``whoosh-reloaded`` to
-``>=2.7.5,<2.8`` because of them, and ``tests/store/test_whoosh_private.py`` fails when
-the installed Whoosh is one these were not checked against. Where the private parts are
-missing, each function falls back to the public, slower way (or does nothing).
+paperdeck reaches under Whoosh's public API where the public way is too slow. Each
+function below names the private parts it touches and the version it was checked
+against; ``pyproject.toml`` pins ``whoosh-reloaded`` to ``>=2.7.5,<2.8`` because of
+them (and those of :mod:`store.whoosh_writing`), and
+``tests/store/test_whoosh_private.py`` fails when the installed Whoosh is one these were
+not checked against. Where the private parts are missing, each function falls back to
+the public, slower way (or does nothing).
 """
 
 from __future__ import annotations
 
-import contextlib
-import marshal
 import pickle
-import shutil
 import sys
 from array import array
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Iterator
-from itertools import accumulate, islice
-from pathlib import Path
+from collections.abc import Callable
+from itertools import accumulate
 from typing import Any
 
 import whoosh
 from whoosh.formats import Positions
-from whoosh.index import clean_files
 from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length
 
@@ -32,13 +28,11 @@ from .engine_types import EMPTY, DocSet
 
 __all__ = [
     "CHECKED_VERSIONS",
-    "abandon_writer",
     "deleted_docs",
     "field_lengths",
     "leaf_postings",
     "live_docnums",
     "numeric_column",
-    "quicken_writer",
     "remember_missing_columns",
     "segment_count",
     "term_positions",
@@ -48,7 +42,6 @@ __all__ = [
 CHECKED_VERSIONS = frozenset({(2, 7, 5)})
 """Whoosh versions the functions below were read and tested against."""
 
-_RUN_CHUNK = 4096  # postings per marshal call in a spilled run (see _chunked_runs)
 _LENGTH_TABLE = [1, *(byte_to_length(b) for b in range(1, 256))]  # 0: nothing stored
 # The table's values byte by byte (least significant first): four ``bytes.translate``
 # calls decode a length column in C, a third of the time of a Python loop.
@@ -290,41 +283,6 @@ def segment_count(ix: Any) -> int:
     return len(segments()) if segments is not None else 0
 
 
-def abandon_writer(ix: Any, writer: Any) -> None:
-    """Give up a failed write and delete what it left behind.
-
-    Whoosh's ``cancel`` first flushes the segment being written; on a full disk that
-    fails too, before the lock is released and the temporary folder removed. So the
-    lock is released here either way, then the unfinished segment's files and the
-    temporary folder are deleted under the lock (the committed index is untouched).
-
-    Private parts (checked on 2.7.5): ``SegmentWriter.is_closed/_tempstorage/
-    writelock``, ``FileIndex._read_toc``. Errors while cleaning up are ignored on
-    purpose: this runs while another error is on its way to the user, and what it
-    cannot delete is cleaned up by the next commit.
-    """
-    with contextlib.suppress(Exception):
-        writer.cancel()
-    if not getattr(writer, "is_closed", True):
-        with contextlib.suppress(Exception):
-            writer._tempstorage.destroy()
-        with contextlib.suppress(Exception):
-            writer.writelock.release()
-        writer.is_closed = True
-    storage = ix.storage
-    lock = storage.lock(f"{ix.indexname}_WRITELOCK")
-    if not lock.acquire(False):
-        return
-    try:
-        with contextlib.suppress(Exception):
-            toc = ix._read_toc()
-            clean_files(storage, ix.indexname, toc.generation, toc.segments)
-        with contextlib.suppress(OSError):
-            shutil.rmtree(Path(storage.folder) / f"{ix.indexname}.tmp")
-    finally:
-        lock.release()
-
-
 def remember_missing_columns() -> None:
     """Make a segment's per-document reader remember that a column is absent.
 
@@ -355,94 +313,3 @@ def remember_missing_columns() -> None:
 
 
 remember_missing_columns()
-
-
-def quicken_writer(writer: Any) -> None:
-    """Two shortcuts in a segment writer's commit, its index the same byte for byte.
-
-    - Writing the postings asks every posting's field length; they are read a column at
-      a time instead of one call down four layers each (9% of a commit).
-    - A pool too big for memory spills sorted runs a chunk at a time (see
-      :func:`_chunked_runs`).
-
-    (The spelling fields' postings, one per paper and word and a fifth of an import's,
-    must stay: ``typed_word`` ranks a typed prefix's words by their doc frequency there.)
-
-    Private parts (checked on 2.7.5): ``SegmentWriter.pool``,
-    ``SegmentWriter.per_document_reader`` (called once by ``_flush_segment``), the
-    per-document reader's ``_doccount`` and ``_cached_reader``, the lengths column
-    reader's ``_dbfile/_basepos/_count``.
-    """
-    pool = getattr(writer, "pool", None)
-    if pool is None or not hasattr(writer, "per_document_reader"):
-        return
-    _chunked_runs(pool)
-    open_lengths = writer.per_document_reader
-    writer.per_document_reader = lambda: _ColumnLengths(open_lengths())
-
-
-class _ColumnLengths:
-    """A per-document reader whose ``doc_field_length`` answers from whole columns."""
-
-    def __init__(self, perdoc: Any) -> None:
-        self._perdoc = perdoc
-        self._columns: dict[str, tuple[bytes, Any] | None] = {}
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._perdoc, name)
-
-    def _column(self, fieldname: str) -> tuple[bytes, Any] | None:
-        from whoosh.codec.whoosh3 import LENGTHS_COLUMN
-
-        reader = self._perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
-        if reader is None:
-            return None
-        return bytes(reader._dbfile.get(reader._basepos, reader._count)), reader
-
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int | None:
-        if docnum > self._perdoc._doccount:
-            raise IndexError(f"Asked for docnum {docnum!r} of {self._perdoc._doccount}")
-        try:
-            column = self._columns[fieldname]
-        except KeyError:
-            column = self._columns[fieldname] = self._column(fieldname)
-        if column is None:
-            return default
-        raw, reader = column
-        lbyte = raw[docnum] if docnum < len(raw) else reader[docnum]
-        return int(byte_to_length(lbyte)) if lbyte else None
-
-
-def _chunked_runs(pool: Any) -> None:
-    """A spilling posting pool writes and reads its sorted runs a chunk at a time.
-
-    Whoosh's pool marshals each posting to a run file with its own call and loads it
-    back the same way (two Python calls per posting, then the merge); in chunks of
-    :data:`_RUN_CHUNK` postings those calls are a few thousand per run. The run files
-    are the pool's own, written and read by it alone. Private parts (checked on
-    2.7.5): ``SortingPool._write_run/_read_run/_open_run/_remove_run``.
-    """
-    if not all(hasattr(pool, name) for name in ("_write_run", "_read_run", "_open_run")):
-        return
-
-    def write_run(f: Any, items: Iterable[Any]) -> None:
-        stream = iter(items)
-        while chunk := list(islice(stream, _RUN_CHUNK)):
-            marshal.dump(chunk, f, 2)
-        f.close()
-
-    def read_run(path: str) -> Iterator[Any]:
-        f = pool._open_run(path)
-        try:
-            while True:
-                try:
-                    chunk = marshal.load(f)
-                except EOFError:
-                    return
-                yield from chunk
-        finally:
-            f.close()
-            pool._remove_run(path)
-
-    pool._write_run = write_run
-    pool._read_run = read_run

@@ -78,7 +78,7 @@ print(json.dumps({"cpu": cpu2 - cpu, "wall": wall2 - wall, "papers": ix.doc_coun
 )
 
 
-def bare_schema() -> object:
+def plain_schema() -> object:
     """Today's schema with Whoosh's own composed analyzers in place of paperdeck's."""
     from whoosh.analysis import CompositeAnalyzer
 
@@ -87,15 +87,30 @@ def bare_schema() -> object:
 
     schema = build_schema()
     for name in schema.names():
-        field = schema[name]
-        analyzer = getattr(field, "analyzer", None)
+        analyzer = getattr(schema[name], "analyzer", None)
         if isinstance(analyzer, MemoAnalyzer):
-            field.analyzer = CompositeAnalyzer(*analyzer.items)
+            schema[name].analyzer = CompositeAnalyzer(*analyzer.items)
     return schema
 
 
-def bare_documents(pages: list[Path]) -> list[dict[str, object]]:
-    """The documents paperdeck would write for these text pages, one per paper."""
+def bare_schema() -> object:
+    """The bare loop's: the schema of version 7 (when the import target was set), Whoosh's
+    analyzers: :func:`plain_schema` with the position-free copy of the abstract
+    (``abstract_terms``) and Whoosh's numeric tiers (a term every 4 bits) that version 8
+    dropped, so the baseline does not move with the store."""
+    from whoosh.fields import NUMERIC, TEXT
+
+    schema = plain_schema()
+    for name in schema.names():
+        if isinstance(schema[name], NUMERIC):
+            schema.remove(name)
+            schema.add(name, NUMERIC(int, bits=32, sortable=True, signed=False))
+    schema.add("abstract_terms", TEXT(analyzer=schema["abstract"].analyzer, phrase=False))
+    return schema
+
+
+def documents(pages: list[Path]) -> list[dict[str, object]]:
+    """The documents paperdeck writes for these text pages, one per paper."""
     from store.pages import decode_page, parse_page
     from store.records import merge, observations_from_page, to_document
     from store.sourcestore import content_hash
@@ -107,6 +122,11 @@ def bare_documents(pages: list[Path]) -> list[dict[str, object]]:
         for obs in observations_from_page(page, path.name, content_hash(data)):
             papers[obs.paper_id] = merge(papers.get(obs.paper_id), obs)  # type: ignore[arg-type]
     return [to_document(p) for p in papers.values()]  # type: ignore[arg-type]
+
+
+def bare_documents(pages: list[Path]) -> list[dict[str, object]]:
+    """The documents of version 7 (:func:`bare_schema`) for these pages."""
+    return [{**doc, "abstract_terms": doc["abstract"]} for doc in documents(pages)]
 
 
 def _run(script: str, code: Path, pages: Path) -> dict[str, float]:

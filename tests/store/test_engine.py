@@ -106,7 +106,7 @@ def test_block_postings_equal_whooshs(big: Library) -> None:
     """Docnums (deleted ones included, as stored) and weights, as Whoosh decodes them."""
     searcher = _searcher(big)
     for sub, _ in searcher.reader().leaf_readers():
-        for fieldname, word in (("abstract_terms", "model"), ("title", "learn")):
+        for fieldname, word in (("abstract", "model"), ("title", "learn")):
             ids, weights = leaf_postings(sub, fieldname, word)
             raw = sub._terms.matcher(
                 fieldname, sub._text_to_bytes(fieldname, word), sub.schema[fieldname].format

@@ -123,7 +123,7 @@ def test_a_damaged_file_is_ignored(saved: Library, damage: str) -> None:
         again = Library.open(saved.paths.root)
         searcher: Any = again._index.open_searcher()
         sub = searcher.reader().leaf_readers()[0][0]
-        assert again._engine.match_sets.saved.get(sub, "abstract_terms", "model") is None
+        assert again._engine.match_sets.saved.get(sub, "abstract", "model") is None
         assert {text: _ranked(again, text) for text in QUERIES} == expected
         again.close()
     finally:
@@ -153,7 +153,7 @@ def test_a_damaged_file_is_written_anew_by_the_next_import(
     again = Library.open(tmp_path / "lib")
     searcher: Any = again._index.open_searcher()
     sub = searcher.reader().leaf_readers()[0][0]
-    assert again._engine.match_sets.saved.get(sub, "abstract_terms", "model") is None
+    assert again._engine.match_sets.saved.get(sub, "abstract", "model") is None
     assert again.import_pages(pages[2:]).ok  # the next import saves it anew
     assert path.read_bytes() == sound
     again.close()

@@ -1,10 +1,10 @@
 """The import's shortcuts write the index Whoosh's plain path writes.
 
 ``MemoAnalyzer`` (each text analysed once for all its fields) and the writer shortcuts
-of ``whoosh_private.quicken_writer`` (field lengths read a column at a time, spilled
-runs written in chunks) must leave every term, posting, length and stored field as they
-were, the spelling fields' included (typing ranks a prefix's words by their frequency
-there).
+of ``whoosh_writing.quicken_writer`` (field lengths read a column at a time, spilled
+runs written in chunks, small posting blocks left uncompressed) must leave every term,
+posting, length and stored field as they were, the spelling fields' included (typing
+ranks a prefix's words by their frequency there).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from whoosh.analysis import CompositeAnalyzer
 from store.analysis_memo import MemoAnalyzer
 from store.schema import build_schema, text_analyzer
 from store.storage import create_index, open_writer
-from tests.benchmarks.bench_import import bare_documents, bare_schema
+from tests.benchmarks.bench_import import documents, plain_schema
 
 SAMPLES = sorted((Path(__file__).parents[2] / "store" / "sample_pages").glob("*.txt"))
 SEEDS = Path(__file__).parents[3] / "shared" / "seeds"
@@ -107,12 +107,12 @@ def _dump(ix: Any) -> dict[str, Any]:
 def test_quick_import_writes_the_plain_index(tmp_path: Path, batches: int, pool_mb: int) -> None:
     """One commit, two (the second merges the first segment), and a pool of 1 MB that
     spills sorted runs to disk (merged back at the commit)."""
-    docs = bare_documents(SAMPLES)
+    docs = documents(SAMPLES)
     assert len(docs) > 20
     for name in ("quick", "plain"):
         (tmp_path / name).mkdir()
     quick = create_index(tmp_path / "quick", build_schema())
-    plain = create_index(tmp_path / "plain", bare_schema())
+    plain = create_index(tmp_path / "plain", plain_schema())
     step = len(docs) // batches + 1
     for start in range(0, len(docs), step):  # a second commit merges the first segment
         writer = open_writer(quick, limitmb=pool_mb)
@@ -135,6 +135,21 @@ def test_quick_import_writes_the_plain_index(tmp_path: Path, batches: int, pool_
             want_words = [slow.corrector(field).suggest(w, limit=3, maxdist=2) for w in typos]
         assert got_words == want_words
         assert sum(map(len, want_words)) >= 3  # the typos do have near words here
+    # The small blocks were written uncompressed, the plain path's compressed.
+    assert _compressions(quick) == {0, 3} and _compressions(plain) == {3}
+
+
+def _compressions(ix: Any) -> set[int]:
+    """The compression levels of the first blocks of the terms with 2 to 200 postings
+    (a term with one posting is kept in its term info, with no block)."""
+    levels = set()
+    with ix.reader() as reader:
+        for sub, _ in reader.leaf_readers():
+            for fieldname, text in sub.all_terms():
+                if 2 <= sub.doc_frequency(fieldname, text) <= 200:
+                    matcher = sub.postings(fieldname, text)
+                    levels.add(getattr(matcher, "_compression", None))
+    return levels
 
 
 def _reference_words(value: str, mode: str) -> list[tuple[str, int, int, int]]:
