@@ -1,10 +1,11 @@
 """Queries answered by a set of docnums computed outside Whoosh's matchers.
 
 The user's own data (``tag:``, ``bookmarked:``, ``read:``) and numeric ranges
-(``year:2024``, ``upvotes:>=10``, ``authors:<5``) become a :class:`DocSetQuery`: the
-engine uses its set directly, Whoosh's scorer through a list matcher. Ranges are read
-from the sortable columns by binary search (:mod:`store.ordering`), so a range costs
-a slice of a sorted array, not a walk over the library.
+(``upvotes:>=10``, ``authors:<5``, ``year:[2023 TO 2024]``) become a
+:class:`DocSetQuery`: the engine uses its set directly, Whoosh's scorer through a list
+matcher. Ranges are read from the sortable columns by binary search
+(:mod:`store.ordering`), so a range costs a slice of a sorted array, not a walk over the
+library. (An exact value, ``year:2024``, is one term: the index keeps one per value.)
 """
 
 from __future__ import annotations

@@ -57,8 +57,9 @@ def pool_limit_mb(papers: int) -> int:
 def open_writer(ix: Any, **options: Any) -> Any:
     """A writer that commits plain (non-compound) segments.
 
-    (Uncompressed posting blocks were tried: a broad query got about 15% faster and the
-    100k index 2.8 times larger, 874 MiB against 311 MiB. Not worth the disk.)
+    (Every posting block uncompressed was tried: a broad query got about 15% faster and
+    the 100k index 2.8 times larger, 874 MiB against 311 MiB. Not worth the disk; only
+    the smallest blocks are, see :mod:`store.whoosh_writing`.)
     """
     writer = ix.writer(compound=False, **options)
     quicken_writer(writer)

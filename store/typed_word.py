@@ -27,6 +27,7 @@ from whoosh import query as wq
 from .schema import ABSTRACT_PREFIX_MAX, PREFIX_MAX, PREFIX_MIN
 from .spelling import american_prefix
 from .text import fold
+from .whoosh_private import prefix_frequencies
 
 __all__ = ["TypedWord", "on_its_way", "prefix_query", "split_typed"]
 
@@ -91,7 +92,9 @@ def _prefix_options(
     folded: str, field: str | None, reader: Any, analyze: Callable[[str], list[str]]
 ) -> list[wq.Query]:
     options: list[wq.Query] = []
-    stems = _stems(reader, folded, analyze) if len(folded) > ABSTRACT_PREFIX_MAX else set()
+    # Sorted: the query's parts in the same order in every process, so are its scores'
+    # last bits (a set's order follows the process's hash seed).
+    stems = sorted(_stems(reader, folded, analyze)) if len(folded) > ABSTRACT_PREFIX_MAX else []
     if field in (None, "title"):
         options.append(wq.Term("title_prefix", folded[:PREFIX_MAX]))
         options += [wq.Term("title", t) for t in stems if reader.doc_frequency("title", t)]
@@ -129,11 +132,8 @@ def _stems(reader: Any, prefix: str, analyze: Callable[[str], list[str]]) -> set
 
 
 def _starting_with(reader: Any, fieldname: str, prefix: str) -> list[str]:
-    """The :data:`MAX_FAMILY` most frequent terms of a field that start with ``prefix``."""
-    found: list[tuple[int, str]] = []
-    for count, (term, info) in enumerate(reader.iter_prefix(fieldname, prefix)):
-        if count >= 5_000:
-            break
-        text = term.decode("utf-8") if isinstance(term, bytes) else str(term)
-        found.append((info.doc_frequency(), text))
-    return [text for _, text in heapq.nlargest(MAX_FAMILY, found)]
+    """The :data:`MAX_FAMILY` most frequent terms of a field that start with ``prefix``
+    (among its first 5,000, in term order)."""
+    found = prefix_frequencies(reader, fieldname, prefix.encode("utf-8"), 5_000)
+    counted = ((count, term.decode("utf-8")) for term, count in found.items())
+    return [text for _, text in heapq.nlargest(MAX_FAMILY, counted)]

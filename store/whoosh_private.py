@@ -12,9 +12,11 @@ the public, slower way (or does nothing).
 from __future__ import annotations
 
 import pickle
+import struct
 import sys
 from array import array
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Callable
 from itertools import accumulate
 from typing import Any
@@ -33,6 +35,7 @@ __all__ = [
     "leaf_postings",
     "live_docnums",
     "numeric_column",
+    "prefix_frequencies",
     "remember_missing_columns",
     "segment_count",
     "term_positions",
@@ -42,6 +45,8 @@ __all__ = [
 CHECKED_VERSIONS = frozenset({(2, 7, 5)})
 """Whoosh versions the functions below were read and tested against."""
 
+_DOC_FREQUENCY = struct.Struct("!I")  # in a W3 term info, after its flags and total weight
+_DOC_FREQUENCY_AT = 5
 _LENGTH_TABLE = [1, *(byte_to_length(b) for b in range(1, 256))]  # 0: nothing stored
 # The table's values byte by byte (least significant first): four ``bytes.translate``
 # calls decode a length column in C, a third of the time of a Python loop.
@@ -313,3 +318,41 @@ def remember_missing_columns() -> None:
 
 
 remember_missing_columns()
+
+
+def prefix_frequencies(reader: Any, fieldname: str, prefix: bytes, limit: int) -> Counter[bytes]:
+    """The first ``limit`` terms of a field (in term order) that start with ``prefix``,
+    with their doc frequencies summed over the segments: what Whoosh's ``iter_prefix``
+    gives, without decoding each term's info (the postings of a term held by one paper
+    are kept in it, pickled: typing ``mode`` unpickled 4,000 of them, 30 ms).
+
+    Private parts (checked on 2.7.5): ``SegmentReader._terms``, the terms reader's
+    ``_tindex.items_from`` and ``_keycoder`` (two bytes of field number, then the term),
+    and ``W3TermInfo``'s layout (the doc frequency a big-endian int at byte 5).
+    """
+    found: Counter[bytes] = Counter()
+    for sub, _ in reader.leaf_readers():
+        if fieldname not in sub.schema:
+            continue
+        terms = getattr(sub, "_terms", None)
+        tindex = getattr(terms, "_tindex", None)
+        if terms is None or tindex is None or not hasattr(terms, "_keycoder"):
+            return _public_frequencies(reader, fieldname, prefix, limit)
+        start = terms._keycoder(fieldname, prefix)
+        cut = len(start) - len(prefix)
+        for count, (key, value) in enumerate(tindex.items_from(start)):
+            if count >= limit or not key.startswith(start):
+                break
+            found[key[cut:]] += _DOC_FREQUENCY.unpack_from(value, _DOC_FREQUENCY_AT)[0]
+    if len(found) > limit:  # each segment's first terms: keep the first of their union
+        found = Counter({term: found[term] for term in sorted(found)[:limit]})
+    return found
+
+
+def _public_frequencies(reader: Any, fieldname: str, prefix: bytes, limit: int) -> Counter[bytes]:
+    found: Counter[bytes] = Counter()
+    for count, (term, info) in enumerate(reader.iter_prefix(fieldname, prefix)):
+        if count >= limit:
+            break
+        found[term] = info.doc_frequency()
+    return found

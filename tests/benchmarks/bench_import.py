@@ -7,12 +7,13 @@ Each round runs, each in a fresh process and one right after the other (A B A B 
 paperdeck's import of the pages into a new library (``Library.import_pages``), for every
 ``--code`` checkout (default: this one), and the bare loop: the same papers, parsed and
 merged before its clock starts, written with ``update_document`` and one commit by one
-Whoosh writer with the same schema and segment settings, as paperdeck wrote them before
-it quickened Whoosh (its analyzers Whoosh's own composed chains, no writer shortcuts of
-``store/whoosh_private.py``). Reported per variant: process CPU (children included) and
-wall time of the import, medians and ranges over rounds, distinct papers written; and each variant's
-throughput against the bare loop of the same round (bare CPU / its CPU), median and
-range. ``total`` is the whole process's CPU, interpreter start and imports included.
+Whoosh writer with the schema of version 7 (:func:`bare_schema`) and the same segment
+settings, as paperdeck wrote them before it quickened Whoosh (its analyzers Whoosh's own
+composed chains, no writer shortcuts of ``store/whoosh_writing.py``). Reported per
+variant: process CPU (children included) and wall time of the import, medians and
+ranges over rounds, distinct papers written; and each variant's throughput against the
+bare loop of the same round (bare CPU / its CPU), median and range. ``total`` is the
+whole process's CPU, interpreter start and imports included.
 """
 
 from __future__ import annotations

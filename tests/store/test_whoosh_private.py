@@ -17,8 +17,9 @@ from tests.helpers import make_page, write
 
 
 def test_installed_whoosh_is_a_checked_version() -> None:
-    # Upgrading Whoosh: read every function of store/whoosh_private.py against the new
-    # version, run the engine equivalence tests, then add the version to CHECKED_VERSIONS.
+    # Upgrading Whoosh: read every function of store/whoosh_private.py and
+    # store/whoosh_writing.py against the new version, run the engine equivalence tests,
+    # then add the version to CHECKED_VERSIONS.
     assert whoosh_version() in CHECKED_VERSIONS
 
 
@@ -76,3 +77,24 @@ def test_length_columns_decode_as_whooshs_table() -> None:
     want = [byte_to_length(b) if b else 1 for b in raw]
     assert list(_decoded_lengths(raw)) == want
     assert list(_decoded_lengths(b"")) == []
+
+
+def test_prefix_frequencies_equal_whooshs_term_iteration(big: Library) -> None:
+    """Read straight from the term table, summed over segments (three here, the postings
+    of one-paper terms kept in their term infos), cut at the limit as Whoosh's merged
+    iteration is: the same terms and doc frequencies."""
+    from store.whoosh_private import _public_frequencies, prefix_frequencies
+
+    searcher = big._index.open_searcher()
+    try:
+        reader = searcher.reader()
+        assert len(reader.leaf_readers()) >= 2
+        for fieldname in ("spell_title", "spell_abstract", "title", "organization"):
+            for prefix in (b"", b"m", b"mo", b"tra", b"zzzz"):
+                for limit in (1, 7, 5_000):
+                    got = prefix_frequencies(reader, fieldname, prefix, limit)
+                    want = _public_frequencies(reader, fieldname, prefix, limit)
+                    assert got == want, (fieldname, prefix, limit)
+        assert sum(prefix_frequencies(reader, "spell_abstract", b"m", 5_000).values()) > 100
+    finally:
+        searcher.close()
