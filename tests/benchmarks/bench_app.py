@@ -32,12 +32,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from tests.benchmarks.stats import percentile  # noqa: E402
+
 SEARCHES = ["language model", "diffusion transformer", "reinforcement learning", "quantization"]
-
-
-def _percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
 
 
 async def _empty_app() -> tuple[float, float]:
@@ -273,11 +270,11 @@ def main() -> None:
         "from_process_start_s": round(statistics.median(first_start), 3),
         "from_process_start_ratio": round(statistics.median(start_ratios), 2),
         "from_process_start_ratio_range": [round(start_ratios[0], 2), round(start_ratios[-1], 2)],
-        "repaint_p50_ms": round(_percentile(repaint, 50), 1),
-        "repaint_p95_ms": round(_percentile(repaint, 95), 1),
+        "repaint_p50_ms": round(percentile(repaint, 50), 1),
+        "repaint_p95_ms": round(percentile(repaint, 95), 1),
         "repaint_max_ms": round(max(repaint), 1),
-        "keystroke_p50_ms": round(_percentile(keystrokes, 50), 1),
-        "keystroke_p95_ms": round(_percentile(keystrokes, 95), 1),
+        "keystroke_p50_ms": round(percentile(keystrokes, 50), 1),
+        "keystroke_p95_ms": round(percentile(keystrokes, 95), 1),
         "peak_rss_mb": round(max(float(r["rss_mb"]) for r in runs), 1),  # type: ignore[arg-type]
         "slowest_repaints": _slowest(runs, "repaint_ms", "repaint_keys"),
         "slowest_keystrokes": _slowest(runs, "keystroke_ms", "keystroke_queries"),

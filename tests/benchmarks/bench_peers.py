@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from tests.benchmarks.bench_store import QUERIES  # noqa: E402
+from tests.benchmarks.stats import percentile  # noqa: E402
 
 # (paperdeck's query, typed as you type?, the same query for Whoosh and FTS5)
 COMMON = [
@@ -99,11 +100,6 @@ def _fts5(library: Path, target: Path) -> None:
     db.close()
 
 
-def _percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--library", type=Path, required=True, help="a paperdeck library")
@@ -134,7 +130,7 @@ def main() -> None:
         cells = []
         for kind in ("first", "again"):
             for pct in (50, 95):
-                value = statistics.median(_percentile(r[kind], pct) for r in rounds[name])
+                value = statistics.median(percentile(r[kind], pct) for r in rounds[name])
                 cells.append(f"{kind} p{pct} {value:7.1f}")
         print(f"{name:>9}: " + "  ".join(cells))
 

@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from tests.benchmarks.bench_store import QUERIES  # noqa: E402
+from tests.benchmarks.stats import percentile  # noqa: E402
 
 CHILD = """
 import json, sys, time
@@ -51,11 +52,6 @@ for _ in range(2):
     out.append((time.process_time() - cpu, time.perf_counter() - wall, results.total))
 print(json.dumps(out))
 """
-
-
-def _percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
 
 
 def _one(
@@ -138,7 +134,7 @@ def main() -> None:
     summary: dict[Path, dict[str, float]] = {}
     for code in args.code:
         summary[code] = {
-            f"{name} p{pct}": statistics.median(_percentile(r[name], pct) for r in runs[code])
+            f"{name} p{pct}": statistics.median(percentile(r[name], pct) for r in runs[code])
             for name in ("first_cpu", "first_wall", "again_cpu", "again_wall")
             for pct in (50, 95)
         }

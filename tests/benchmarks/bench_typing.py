@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from tests.benchmarks.bench_app import SEARCHES  # noqa: E402
+from tests.benchmarks.stats import percentile  # noqa: E402
 
 CHILD = """
 import gc, json, sys, time
@@ -47,11 +48,6 @@ for query in sys.argv[3:]:
         out.append((text, time.process_time() - cpu, time.perf_counter() - wall))
 print(json.dumps(out))
 """
-
-
-def _percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
 
 
 def _typed(code: Path, library: Path) -> list[tuple[str, float, float]]:
@@ -85,7 +81,7 @@ def main() -> None:
         cells = []
         for index, name in ((1, "cpu"), (2, "wall")):
             for pct in (50, 95):
-                of_rounds = (_percentile([r[index] for r in rnd], pct) for rnd in rounds)
+                of_rounds = (percentile([r[index] for r in rnd], pct) for rnd in rounds)
                 value = statistics.median(of_rounds)
                 cells.append(f"{name} p{pct} {value:6.1f}")
         per_key = {
