@@ -12,14 +12,13 @@ import os
 import re
 import stat
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
 from .atomic import atomic_writer, describe_os_error
 from .backup import write_backup
 from .errors import UnwritableError
-from .formats import EXTENSIONS, FORMATS, ExportFormat
+from .formats import FORMATS, ExportFormat, default_filename
 from .models import Paper, UserEntry
 from .saved_searches import SavedSearch
 from .text import fold
@@ -34,11 +33,6 @@ __all__ = [
 ]
 
 _STOP = {"a", "an", "the", "on", "of", "for", "and", "to", "in", "with", "is", "are", "towards"}
-
-
-def default_filename(fmt: ExportFormat, what: str = "bookmarks") -> str:
-    """``paperdeck-bookmarks-YYYY-MM-DD.<ext>`` (``what`` in place of bookmarks)."""
-    return f"paperdeck-{what}-{datetime.now().date().isoformat()}.{EXTENSIONS[fmt]}"
 
 
 def write_papers(

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal, get_args
 
-__all__ = ["EXTENSIONS", "FORMATS", "ExportFormat"]
+__all__ = ["EXTENSIONS", "FORMATS", "ExportFormat", "default_filename"]
 
 ExportFormat = Literal["bibtex", "ris", "markdown", "csv", "json"]
 FORMATS: tuple[str, ...] = get_args(ExportFormat)
@@ -15,3 +16,8 @@ EXTENSIONS: dict[str, str] = {
     "csv": "csv",
     "json": "json",
 }
+
+
+def default_filename(fmt: ExportFormat, what: str = "bookmarks") -> str:
+    """``paperdeck-bookmarks-YYYY-MM-DD.<ext>`` (``what`` in place of bookmarks)."""
+    return f"paperdeck-{what}-{datetime.now().date().isoformat()}.{EXTENSIONS[fmt]}"

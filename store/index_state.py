@@ -20,8 +20,11 @@ from pathlib import Path
 
 from .atomic import atomic_write_text
 
-__all__ = ["STATE_FILE", "IndexState", "read_state", "write_state"]
+__all__ = ["SCHEMA_VERSION", "STATE_FILE", "IndexState", "read_state", "write_state"]
 
+# The layout store.schema builds (an index of another version is rebuilt). Kept here,
+# free of Whoosh, for what reads it before Whoosh loads (store.first_screen).
+SCHEMA_VERSION = 8
 STATE_FILE = "paperdeck-state.json"
 _FORMAT = "paperdeck-index-state"
 

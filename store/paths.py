@@ -32,6 +32,8 @@ class LibraryPaths:
         self.userdata_lock = root / "userdata.json.lock"  # also taken for searches.json
         self.userdata_undo = root / "userdata.undo"  # the undo journal's folder
         self.searches_file = root / "searches.json"  # saved searches, the digest's time
+        # The reader's first rows, painted before the index loads (store.first_screen).
+        self.first_screen_file = self.index_dir / "paperdeck-first-screen.json"
         # Taken by every index writer (import, rebuild, repair); beside index/, so a
         # rebuild that swaps index/ for a new folder keeps holding it.
         self.index_lock = root / "index.lock"

@@ -27,6 +27,7 @@ from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.support.charset import accent_map
 
 from .analysis_memo import MemoAnalyzer
+from .index_state import SCHEMA_VERSION
 from .spelling import SpellingFilter
 
 __all__ = [
@@ -42,7 +43,6 @@ __all__ = [
     "text_analyzer",
 ]
 
-SCHEMA_VERSION = 8
 PREFIX_MIN = 2
 PREFIX_MAX = 12
 ABSTRACT_PREFIX_MAX = 3

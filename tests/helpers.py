@@ -43,3 +43,12 @@ def set_index_schema(index_dir: Path, schema: int) -> None:
     state = json.loads(state_file.read_text())
     state["schema"] = schema
     state_file.write_text(json.dumps(state))
+
+
+def library_of_fixtures(root: Path) -> Path:
+    """A library at ``root`` holding the fixture pages (the app tests' library)."""
+    from store import Library
+
+    with Library.open(root) as library:
+        library.import_pages([FIXTURES])
+    return root

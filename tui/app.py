@@ -3,10 +3,11 @@ first, over the store."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
 from textual.app import App
@@ -14,10 +15,11 @@ from textual.binding import Binding, BindingType
 from textual.timer import Timer
 from textual.widgets import Input
 
-from store import Library, Listing, Paper, StoreError
+from store import first_screen
+from store.errors import StoreError
 
 from .app_bindings import known_bindings, reserved_keys
-from .app_imports import ImportingApp
+from .app_opening import OpeningApp
 from .config import Config, config_path, load_config, save_theme
 from .host import LibraryHost
 from .idle_gc import IdleCollector
@@ -46,6 +48,9 @@ from .undo import undo_last_change
 from .widgets.paper_list import PaperList
 from .workers import in_thread, with_library
 
+if TYPE_CHECKING:
+    from store import Library, Listing, Paper
+
 __all__ = ["PaperdeckApp"]
 
 PASTE_MIN_CHARS = 80
@@ -59,8 +64,9 @@ def _looks_like_a_page(text: str) -> bool:
     return len(lines) >= PASTE_MIN_CHARS and "\n" in lines
 
 
-class PaperdeckApp(ImportingApp):
-    """The reader. Opens the library in a worker; nothing slow runs on the UI thread.
+class PaperdeckApp(OpeningApp):
+    """The reader. Index reads and writes run in workers, never on the UI thread; the
+    library opens as :mod:`tui.app_opening` says.
 
     Screens read :attr:`library` through :class:`~tui.host.LibraryHost` and post
     :mod:`tui.messages` up; the app answers by calling down into the screens that are up
@@ -112,7 +118,8 @@ class PaperdeckApp(ImportingApp):
         self.data_dir = data_dir
         self.import_paths = list(import_paths)
         self.year = year
-        self.config = config if config is not None else load_config()
+        # The priority weights are checked as the library opens (that loads pydantic).
+        self.config = config if config is not None else load_config(check_priority=False)
         self.library: Library | None = None
         self.importing = bool(import_paths)
         self.new_since = datetime.now(UTC)  # until the previous visit's time is read
@@ -120,7 +127,10 @@ class PaperdeckApp(ImportingApp):
         self.reading_width = self.config.reading_width
         self._seen_version: tuple[object, ...] | None = None
         self._initial_listing: Listing | None = None
+        self._first_screen: first_screen.FirstScreen | None = None
+        self._config_told = 0  # the config's problems shown so far
         self._tried_at_once = False
+        self._previewed = False
         self.live_screens: set[PaperScreen] = set()
         self.collector = IdleCollector()
         self._key_hold = KeyHold()
@@ -144,97 +154,11 @@ class PaperdeckApp(ImportingApp):
                 severity="warning",
                 markup=False,
             )
-        for problem in self.config.problems:
-            self.notify(problem, severity="warning", markup=False)
+        self.show_config_problems()
         self.theme_changed_signal.subscribe(self, self._remember_theme)
-        self._open_at_once()
-        self._open_library()
-        self.call_after_refresh(self.collector.start)  # once the first screen is up
-        self.set_interval(VERSION_CHECK_S, self._check_version)
+        self.open_library()
+        self.set_interval(VERSION_CHECK_S, self.check_version)
         self.set_interval(IdleCollector.TICK_S, self.collector.tick)
-
-    def take_initial_listing(self) -> Listing | None:
-        """The newest-first listing if the library could be opened at once (once only)."""
-        self._open_at_once()
-        listing, self._initial_listing = self._initial_listing, None
-        return listing
-
-    def _open_at_once(self) -> None:
-        """Show the library in the first frame when that is cheap.
-
-        A healthy library whose newest-first order was saved opens in a few milliseconds
-        (index open, a 400 KB order file; the library screen then reads one screen of
-        rows). Anything more (a rebuild, a repair, a first sort) happens in the worker
-        instead. The library screen mounts before the app does, so whichever comes first
-        opens it.
-        """
-        if self._tried_at_once:
-            return
-        self._tried_at_once = True
-        try:
-            library = Library.open_if_ready(self.data_dir)
-            listing = library.saved_listing() if library is not None else None
-        except StoreError:
-            return
-        if library is None or listing is None:
-            if library is not None:
-                library.close()
-            return
-        library.priority_settings = self.config.priority
-        self.library = library
-        self._initial_listing = listing
-        self._seen_version = library.version()  # what the first screen shows
-        self._show_notices(library)
-
-    def _open_library(self) -> None:
-        if self.library is not None:
-            self._record_visit()
-            self._finish_interrupted()
-            self._import_paths()
-        else:
-            data_dir = self.data_dir
-
-            def open_library() -> Library:
-                library = Library.open(data_dir)
-                library.priority_settings = self.config.priority
-                self._seen_version = library.version()  # what the screens will show
-                return library
-
-            in_thread(self, open_library, done=self._library_opened, group="open")
-
-    def _library_opened(self, library: Library) -> None:
-        self.library = library
-        self._show_notices(library)
-        self.broadcast_library()
-        self._record_visit()
-        self._finish_interrupted()
-        self._import_paths()
-
-    def _record_visit(self) -> None:
-        """This start is a visit; papers that arrived since the previous one are new."""
-
-        def visited(previous: datetime | None) -> None:
-            if previous is not None:
-                self.new_since = previous
-
-        with_library(self, lambda library: library.visit(), done=visited, group="visit")
-
-    def _check_version(self) -> None:
-        """Papers imported by another paperdeck (or a rebuild elsewhere): every screen
-        reloads, keeping its cursor."""
-        with_library(
-            self,
-            lambda library: library.version(),
-            done=self._version_read,
-            exclusive=True,
-            group="version",
-        )
-
-    def _version_read(self, version: tuple[object, ...]) -> None:
-        changed = self._seen_version is not None and version != self._seen_version
-        self._seen_version = version
-        if changed:
-            self.broadcast_library()
 
     # -- screens talk to each other through the app: messages up, calls down ----------
 
@@ -367,6 +291,10 @@ class PaperdeckApp(ImportingApp):
     def on_unmount(self) -> None:
         self.collector.stop()
         if self.library is not None:
+            # What bookmarks and reads changed since is in the next start's first frame
+            # (a stamp compared when nothing changed; never a sort on the way out).
+            with contextlib.suppress(StoreError, OSError):
+                first_screen.save_from(self.library, may_sort=False)
             self.library.close()
 
 

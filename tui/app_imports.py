@@ -10,16 +10,18 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App
-
-from store import ImportReport, Library, StoreError
 
 from .messages import FetchPapers
 from .render import plural
 from .screens.base import PaperScreen
 from .screens.library import LibraryScreen
 from .workers import one_line, tell_store_error, with_library
+
+if TYPE_CHECKING:
+    from store import ImportReport, Library, StoreError
 
 __all__ = ["ImportingApp"]
 

@@ -28,17 +28,20 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
 import tomli_w
-from pydantic import ValidationError
 
 from store.atomic import atomic_write_text
 from store.errors import UnwritableError
-from store.priority import Follows, PrioritySettings, PriorityWeights
+
+if TYPE_CHECKING:
+    from store.priority import PrioritySettings
 
 __all__ = ["CONFIG_ENV", "Config", "config_path", "load_config", "save_theme"]
 
@@ -56,19 +59,37 @@ def config_path() -> Path:
 
 @dataclass
 class Config:
-    """Settings read from the config file, and what was wrong with it, if anything."""
+    """Settings read from the config file, and what was wrong with it, if anything.
+
+    The priority weights are checked when first read (that loads pydantic, which the
+    reader's first screen does without); their problems join :attr:`problems` then.
+    """
 
     theme: str | None = None
     keymap: dict[str, str] = field(default_factory=dict)
     reading_width: int = READING_WIDTH
-    priority: PrioritySettings = field(default_factory=PrioritySettings)
     problems: list[str] = field(default_factory=list)
+    priority_tables: dict[str, object] = field(default_factory=dict)
+    """The ``[priority]`` and ``[follow]`` tables as the file gave them."""
+    path: Path | None = None
+    _priority: PrioritySettings | None = field(default=None, repr=False, compare=False)
+    _checking: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    @property
+    def priority(self) -> PrioritySettings:
+        """The priority sort's settings: the defaults where the file's are wrong (checked
+        once, whichever thread asks first)."""
+        with self._checking:
+            if self._priority is None:
+                self._priority = _priority(self.priority_tables, self.path, self.problems)
+            return self._priority
 
 
-def load_config(path: Path | None = None) -> Config:
-    """Read the config; a missing file is an empty config, a broken one is reported."""
+def load_config(path: Path | None = None, *, check_priority: bool = True) -> Config:
+    """Read the config; a missing file is an empty config, a broken one is reported.
+    ``check_priority=False`` leaves the priority weights to be checked when first read."""
     path = path or config_path()
-    config = Config()
+    config = Config(path=path)
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -95,12 +116,18 @@ def load_config(path: Path | None = None) -> Config:
                 config.problems.append(f"{path}: keymap.{binding_id} must be a string of keys")
     else:
         config.problems.append(f"{path}: [keymap] must be a table")
-    config.priority = _priority(raw, path, config.problems)
+    config.priority_tables = {t: raw[t] for t in ("priority", "follow") if t in raw}
+    if check_priority:
+        config.priority  # noqa: B018  (checked now: its problems are reported with the rest)
     return config
 
 
-def _priority(raw: dict[str, object], path: Path, problems: list[str]) -> PrioritySettings:
+def _priority(raw: dict[str, object], path: Path | None, problems: list[str]) -> PrioritySettings:
     """The ``[priority]`` weights and ``[follow]`` lists; the defaults where they are wrong."""
+    from pydantic import ValidationError
+
+    from store.priority import Follows, PrioritySettings, PriorityWeights
+
     settings = PrioritySettings()
     for table, model in (("priority", PriorityWeights), ("follow", Follows)):
         given = raw.get(table, {})
@@ -117,6 +144,8 @@ def _priority(raw: dict[str, object], path: Path, problems: list[str]) -> Priori
 
 
 def _first_problem(exc: Exception) -> str:
+    from pydantic import ValidationError
+
     if isinstance(exc, ValidationError):
         error = exc.errors()[0]
         where = ".".join(str(part) for part in error["loc"])

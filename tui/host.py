@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from store import Library, Listing
+    from store.first_screen import FirstScreen
 
 __all__ = ["LibraryHost"]
 
@@ -42,4 +43,13 @@ class LibraryHost(Protocol):
     def take_initial_listing(self) -> Listing | None:
         """The newest-first listing if the library could be opened at once, for the
         first frame (handed out once; later callers get None)."""
+        ...
+
+    def take_first_screen(self) -> FirstScreen | None:
+        """The first rows the last run saved, while the library is as it was then (handed
+        out once; the library itself opens in the background)."""
+        ...
+
+    def remember_first_screen(self) -> None:
+        """Save the library's first rows for the next start (in a worker)."""
         ...

@@ -5,10 +5,11 @@ of objects a second while keys are pressed. Much of it lives just long enough to
 the oldest generation, and the full collections that free it landed in the middle of
 key presses: pauses of 40 to 80 ms at 100k papers, the slowest keys of the whole app.
 
-So everything alive once the first screen is up is frozen out of the collector's sight
-(modules, widgets, the library), the young generations are still collected as usual
-(small, quick), and full collections run from a timer when input has paused, or at the
-latest every few seconds of continuous use, so memory stays bounded.
+So everything alive once the library is open and the first screen is up is frozen out
+of the collector's sight (modules, widgets, the library), the young generations are
+still collected as usual (small, quick), and full collections run from a timer when
+input has paused, or at the latest every few seconds of continuous use, so memory
+stays bounded.
 
 All of this was measured on the three-generation collector of Python 3.11 to 3.13.
 Python 3.14's incremental collector gives thresholds and counts other meanings, so on

@@ -13,10 +13,8 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
 
-from store import Paper
-
 if TYPE_CHECKING:
-    from store import Library
+    from store import Library, Paper
 
 __all__ = [
     "FetchPapers",

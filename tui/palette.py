@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual.command import Hit, Hits, Provider
 
-from store import Paper, StoreError
+from store import StoreError
 
 from .host import LibraryHost
 from .messages import FetchPapers, OpenPaper
 from .render import spans_text
+
+if TYPE_CHECKING:
+    from store import Paper
 
 __all__ = ["PaperCommands"]
 

@@ -7,12 +7,15 @@ carrying an escape sequence renders literally everywhere.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Protocol
 
 from rich.style import Style
 from rich.text import Text
 
-from store import Paper
 from store.text import strip_control
+
+if TYPE_CHECKING:
+    from store import Paper
 
 __all__ = [
     "ai_details",
@@ -100,7 +103,17 @@ def ai_details(paper: Paper) -> Text:
     return text
 
 
-def byline(paper: Paper) -> str:
+class Bylined(Protocol):
+    """A paper, or its row saved for the first screen."""
+
+    @property
+    def organization(self) -> str | None: ...
+
+    @property
+    def authors_count(self) -> int | None: ...
+
+
+def byline(paper: Bylined) -> str:
     """Authors count or organisation, whichever the page gave."""
     if paper.organization:
         return strip_control(paper.organization)

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from store import StoreError
-from store.digest import SavedStatus
 
 from .host import LibraryHost
 from .messages import OpenSavedSearch
+
+if TYPE_CHECKING:
+    from store.digest import SavedStatus
 
 __all__ = ["SavedSearchCommands", "status_label"]
 

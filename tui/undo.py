@@ -4,13 +4,16 @@ redraw every screen (in a worker: the undo reads and writes files)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 
-from store import Library, NotFoundError, Paper
+from store import NotFoundError
 
 from .workers import with_library
+
+if TYPE_CHECKING:
+    from store import Library, Paper
 
 __all__ = ["undo_last_change"]
 

@@ -8,7 +8,11 @@ app's runs and paperdeck's interleaved (ratios are per pair: median and range):
 
 - first screen: until the library list is painted with its first rows, against an empty
   Textual app (a Static and a Footer) until its first paint; both from creating the App
-  and from spawning the process (what a user waits after pressing Enter);
+  and from spawning the process (what a user waits after pressing Enter). A start after
+  a start paints the rows its last run saved (``store/first_screen.py``) while the
+  library opens; so the library's own rows on screen (keys act on them) are timed too
+  ("library ready"), and so are starts without saved rows (the first after an import
+  or a bookmark set from the command line: the file is removed before those runs);
 - key repaint: ``j``/``k``/``G``/``g``/page keys in the list, from the key press to the
   screen repainted with the new cursor (rows loaded);
 - search: every keystroke of a few queries typed one character at a time, from the key
@@ -67,6 +71,7 @@ async def _paperdeck(data_dir: Path) -> dict[str, object]:
     from tui.screens.library import LibraryScreen
     from tui.screens.search import SearchScreen
     from tui.widgets.paper_list import PaperList
+    from tui.widgets.sources import RowSource
 
     frames: list[float] = []  # when each frame finished painting
     paint = Screen._compositor_refresh
@@ -80,7 +85,7 @@ async def _paperdeck(data_dir: Path) -> dict[str, object]:
     def first_frame_after(t0: float) -> float:
         return next((f for f in frames if f > t0), time.perf_counter())
 
-    shown_rows: list[float] = []  # when the library list got its rows
+    shown_rows: list[float] = []  # when the library list got the library's own rows
     show_rows = LibraryScreen._show
 
     def show(self: LibraryScreen, *args: object) -> None:
@@ -89,25 +94,48 @@ async def _paperdeck(data_dir: Path) -> dict[str, object]:
 
     LibraryScreen._show = show  # type: ignore[method-assign]
 
+    # When the list got rows of any kind, and whether they were the ones the last run
+    # saved (drawn while the library opens) or the library's own.
+    sources_set: list[tuple[float, bool]] = []
+    set_source = PaperList.set_source
+
+    def source_set(self: PaperList, source: RowSource, *args: object, **kwargs: object) -> None:
+        set_source(self, source, *args, **kwargs)  # type: ignore[arg-type]
+        sources_set.append((time.perf_counter(), not source.loads))
+
+    PaperList.set_source = source_set  # type: ignore[method-assign]
+
     started = time.perf_counter()
     app = PaperdeckApp(data_dir, config=Config())
     async with app.run_test(size=(120, 36)) as pilot:
 
-        def first_screen() -> bool:
+        def rows_drawn(loaded: bool) -> bool:
+            """The visible rows can be drawn: loaded, or (``loaded`` False) saved by the
+            last run."""
             screen = app.screen
-            if not isinstance(screen, LibraryScreen) or not screen.loaded:
+            if not isinstance(screen, LibraryScreen) or (loaded and not screen.loaded):
                 return False
             plist = screen.query_one(PaperList)
+            if not len(plist.source):
+                return False
             height = plist.scrollable_content_region.height
             return all(
-                plist.source.cached(i) is not None for i in range(min(height, len(plist.source)))
+                plist.source.cached(i) is not None
+                or (not loaded and plist.source.preview(i) is not None)
+                for i in range(min(height, len(plist.source)))
             )
 
-        while not first_screen():
+        while not rows_drawn(loaded=False):
             await asyncio.sleep(0.002)
         await pilot.pause()  # the paint that shows them
-        first = first_frame_after(shown_rows[0]) - started
+        first_set, previewed = sources_set[0]  # this poll may have woken up later
+        first = first_frame_after(first_set) - started
         first_wall = time.time() - (time.perf_counter() - started - first)
+        while not rows_drawn(loaded=True):
+            await asyncio.sleep(0.002)
+        await pilot.pause()
+        ready = first_frame_after(shown_rows[0]) - started
+        ready_wall = time.time() - (time.perf_counter() - started - ready)
         plist = app.screen.query_one(PaperList)
 
         filled_at: list[float] = []  # when a load brought the cursor's missing row
@@ -171,6 +199,9 @@ async def _paperdeck(data_dir: Path) -> dict[str, object]:
     return {
         "first_screen_s": first,
         "first_screen_wall": first_wall,
+        "ready_s": ready,
+        "ready_wall": ready_wall,
+        "previewed": previewed,
         "repaint_ms": repaint,
         "repaint_keys": keys,
         "keystroke_ms": keystrokes,
@@ -206,7 +237,23 @@ def _run_child(kind: str, data_dir: Path) -> dict[str, object]:
     )
     result: dict[str, object] = json.loads(out.strip().splitlines()[-1])
     result["from_start_s"] = float(result["first_screen_wall"]) - spawned  # type: ignore[arg-type]
+    if "ready_wall" in result:
+        result["ready_from_start_s"] = float(result["ready_wall"]) - spawned  # type: ignore[arg-type]
     return result
+
+
+def _paired(
+    runs: list[dict[str, object]], key: str, empty: list[dict[str, object]], of: str
+) -> dict[str, object]:
+    """Median of ``key`` over ``runs``, and its ratio to the empty app's ``of`` run by run
+    (median and range)."""
+    mine = [float(r[key]) for r in runs]  # type: ignore[arg-type]
+    ratios = sorted(m / float(e[of]) for m, e in zip(mine, empty, strict=True))  # type: ignore[arg-type]
+    return {
+        "s": round(statistics.median(mine), 3),
+        "ratio": round(statistics.median(ratios), 2),
+        "range": [round(ratios[0], 2), round(ratios[-1], 2)],
+    }
 
 
 def main() -> None:
@@ -246,30 +293,43 @@ def main() -> None:
 
         with Library.open(data_dir) as library:
             library.import_pages(_pages(args.work, args.size))
-    # Interleaved (empty, paperdeck, empty, paperdeck ...): a busy machine slows both.
+    # Interleaved (empty, paperdeck, paperdeck without its saved first screen ...): a
+    # busy machine slows all three. The first start after an import (or a bookmark set
+    # from the command line) has no saved first screen: "fresh" removes it, as those do.
+    saved_screen = data_dir / "index" / "paperdeck-first-screen.json"
     empty_runs: list[dict[str, object]] = []
     runs: list[dict[str, object]] = []
+    fresh_runs: list[dict[str, object]] = []
+    _run_child("paperdeck", data_dir)  # leaves the first screen saved for the next start
     for _ in range(args.runs):
         empty_runs.append(_run_child("empty", data_dir))
         runs.append(_run_child("paperdeck", data_dir))
-    empty = [float(r["first_screen_s"]) for r in empty_runs]  # type: ignore[arg-type]
-    empty_start = [float(r["from_start_s"]) for r in empty_runs]  # type: ignore[arg-type]
-    first = [float(r["first_screen_s"]) for r in runs]  # type: ignore[arg-type]
-    first_start = [float(r["from_start_s"]) for r in runs]  # type: ignore[arg-type]
-    pair_ratios = sorted(f / e for f, e in zip(first, empty, strict=True))
-    start_ratios = sorted(f / e for f, e in zip(first_start, empty_start, strict=True))
+        saved_screen.unlink(missing_ok=True)
+        fresh_runs.append(_run_child("paperdeck", data_dir))
     repaint = [v for r in runs for v in r["repaint_ms"]]  # type: ignore[attr-defined]
     keystrokes = [v for r in runs for v in r["keystroke_ms"]]  # type: ignore[attr-defined]
     result = {
         "papers": args.size,
-        "empty_app_first_screen_s": round(statistics.median(empty), 3),
-        "first_screen_s": round(statistics.median(first), 3),
-        "first_screen_ratio": round(statistics.median(pair_ratios), 2),
-        "first_screen_ratio_range": [round(pair_ratios[0], 2), round(pair_ratios[-1], 2)],
-        "empty_app_from_process_start_s": round(statistics.median(empty_start), 3),
-        "from_process_start_s": round(statistics.median(first_start), 3),
-        "from_process_start_ratio": round(statistics.median(start_ratios), 2),
-        "from_process_start_ratio_range": [round(start_ratios[0], 2), round(start_ratios[-1], 2)],
+        "empty_app_first_screen_s": round(
+            statistics.median(float(r["first_screen_s"]) for r in empty_runs),
+            3,  # type: ignore[arg-type]
+        ),
+        "empty_app_from_process_start_s": round(
+            statistics.median(float(r["from_start_s"]) for r in empty_runs),
+            3,  # type: ignore[arg-type]
+        ),
+        "saved_first_screen_used": [bool(r["previewed"]) for r in runs],
+        "first_screen": _paired(runs, "first_screen_s", empty_runs, "first_screen_s"),
+        "first_screen_from_process_start": _paired(
+            runs, "from_start_s", empty_runs, "from_start_s"
+        ),
+        "library_ready_from_process_start": _paired(
+            runs, "ready_from_start_s", empty_runs, "from_start_s"
+        ),
+        "no_saved_screen_used": [bool(r["previewed"]) for r in fresh_runs],
+        "no_saved_screen_first_screen_from_process_start": _paired(
+            fresh_runs, "from_start_s", empty_runs, "from_start_s"
+        ),
         "repaint_p50_ms": round(percentile(repaint, 50), 1),
         "repaint_p95_ms": round(percentile(repaint, 95), 1),
         "repaint_max_ms": round(max(repaint), 1),

@@ -11,7 +11,7 @@ from textual.widgets import Input, OptionList, Static
 
 from store import Library
 from store.records import paper_id
-from tests.helpers import FIXTURES, make_page, write
+from tests.helpers import FIXTURES, library_of_fixtures, make_page, write
 from tui import idle_gc
 from tui.app import PaperdeckApp
 from tui.config import Config, load_config
@@ -44,10 +44,7 @@ def _config_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
-    root = tmp_path / "lib"
-    with Library.open(root) as library:
-        library.import_pages([FIXTURES])
-    return root
+    return library_of_fixtures(tmp_path / "lib")
 
 
 def make_app(data_dir: Path, **kwargs: object) -> PaperdeckApp:

@@ -7,6 +7,7 @@ imports it only once the arguments name a command.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import cast
 
 from rich.text import Text
 
-from store import ExportFormat, ImportReport, Library, Paper
+from store import ExportFormat, ImportReport, Library, Paper, StoreError, first_screen
 from store.text import strip_control
 
 from ..render import (
@@ -32,6 +33,8 @@ from .saved_cli import cmd_digest, cmd_saved
 
 __all__ = ["HANDLERS", "run_command"]
 
+INDEXING = ("import", "fetch", "reindex")  # then the first rows are saved for the reader
+
 
 def run_command(args: argparse.Namespace) -> int:
     """Open the library (``--data-dir`` or the default), tell what opening it repaired,
@@ -46,7 +49,11 @@ def run_command(args: argparse.Namespace) -> int:
             for problem in config.problems:
                 err.print(Text(f"paperdeck: {problem}", style="yellow"))
             library.priority_settings = config.priority
-        return HANDLERS[args.command](library, args)
+        status = HANDLERS[args.command](library, args)
+        if args.command in INDEXING:  # the reader's next start shows them at once
+            with contextlib.suppress(StoreError, OSError):
+                first_screen.save_from(library)
+        return status
 
 
 def _import_with_progress(

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import on
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-
-from store import Library, Paper
 
 from ..host import LibraryHost
 from ..messages import OpenPaper, PaperChanged, ScreenClosed, ScreenOpened
@@ -24,6 +22,9 @@ from .batch import (
     read_papers,
     tag_papers,
 )
+
+if TYPE_CHECKING:
+    from store import Library, Paper
 
 __all__ = ["ListScreen", "PaperScreen", "ShownListScreen"]
 
@@ -68,6 +69,9 @@ class PaperScreen(Screen[None]):
 
     def library_changed(self) -> None:
         """Papers were imported or the library was opened: reload what is shown."""
+
+    def library_unavailable(self, why: str) -> None:
+        """The library could not be opened (``why``, one line)."""
 
     def tell_changed(self, paper: Paper) -> None:
         """Tell every screen that ``paper`` changed (this one too, through the app)."""
@@ -162,6 +166,8 @@ class ListScreen(PaperScreen):
     def action_mark_all(self) -> None:
         """Select every paper of the list: all matches of its search, at any size."""
         plist, source = self.paper_list, self.paper_list.source
+        if not source.loads:
+            return  # the last run's rows, while the library opens: nothing to select yet
 
         def chosen(ids: list[str]) -> None:
             if plist.source is source:  # else the list changed meanwhile
@@ -209,6 +215,8 @@ class ListScreen(PaperScreen):
     def action_triage(self) -> None:
         """Walk this list one paper at a time (from where the last triage of it stopped)."""
         plist = self.paper_list
+        if not plist.source.loads:
+            return  # the last run's rows, while the library opens
         if not len(plist.source):
             self.notify("No papers to triage here.", timeout=2)
             return

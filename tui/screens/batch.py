@@ -6,13 +6,11 @@ the cursor."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.screen import Screen
 from textual.widgets import Static
-
-from store import Library
 
 from ..keys import key_hints
 from ..messages import PapersChanged
@@ -20,6 +18,9 @@ from ..render import plural
 from ..widgets.dialogs import TextDialog
 from ..workers import with_library
 from .export_flow import ask_and_export
+
+if TYPE_CHECKING:
+    from store import Library
 
 __all__ = [
     "SelectionBar",

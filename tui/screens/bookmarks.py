@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Static
 
-from store import ConflictError, Library, Paper, StoreError
+from store import ConflictError
 
 from ..keys import binding_key
 from ..render import plural, safe
@@ -21,6 +21,9 @@ from ..widgets.sources import Row, StaticSource
 from ..workers import tell_store_error, with_library
 from .base import ShownListScreen
 from .export_flow import ask_and_export
+
+if TYPE_CHECKING:
+    from store import Library, Paper, StoreError
 
 __all__ = ["BookmarksScreen"]
 

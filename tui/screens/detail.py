@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import Group
 from rich.padding import Padding
@@ -14,14 +14,15 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, OptionList, Sparkline, Static
 from textual.widgets.option_list import Option
 
-from store import Paper
-
 from ..messages import OpenPaper
 from ..render import ai_details, hf_details, paper_links, plural, safe, sighting_lines
 from ..widgets.paper_list import PaperList
 from ..widgets.sources import Row, RowSource
 from ..workers import in_thread, with_library
 from .base import PaperScreen
+
+if TYPE_CHECKING:
+    from store import Paper
 
 __all__ = ["DetailScreen"]
 
@@ -158,7 +159,8 @@ class DetailScreen(PaperScreen):
     def paper_changed(self, paper: Paper) -> None:
         if paper.id == self.paper.id:
             self.paper = paper
-            self.query_one("#detail-meta", Static).update(self._meta(paper))
+            if self.is_mounted:  # else it shows the paper as it is once composed
+                self.query_one("#detail-meta", Static).update(self._meta(paper))
 
     # -- workers -----------------------------------------------------------------------
 

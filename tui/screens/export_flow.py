@@ -5,18 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.screen import Screen
-
-from store import Library
 
 from ..widgets.dialogs import ConfirmDialog, ExportChoice, ExportDialog
 from ..workers import with_library
 
+if TYPE_CHECKING:
+    from store import Library
+
 __all__ = ["ask_and_export"]
 
-Writer = Callable[[Library, ExportChoice, bool], int]
+Writer = Callable[["Library", ExportChoice, bool], int]
 """Writes the export (the library, the user's choice, overwrite?); how many papers."""
 
 

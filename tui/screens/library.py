@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from rich.text import Text
 from textual import on
@@ -11,14 +11,15 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Footer, Static
 
-from store import Library
-
 from ..keys import Hint, binding_key, key_hints
 from ..render import safe
 from ..widgets.paper_list import PaperList
-from ..widgets.sources import ListingSource
+from ..widgets.sources import ListingSource, PreviewSource, StaticSource
 from ..workers import with_library
 from .base import ListScreen
+
+if TYPE_CHECKING:
+    from store import Library
 
 __all__ = ["LibraryScreen"]
 
@@ -76,9 +77,13 @@ class LibraryScreen(ListScreen):
     def on_mount(self) -> None:
         self.query_one("#library-empty").display = False
         self.query_one(PaperList).focus()
+        saved = self.host.take_first_screen()
         listing = self.host.take_initial_listing()
         library = self.host.library
-        if listing is not None and library is not None:  # opened at once: no wait
+        if saved is not None:  # the last run's rows, while the library opens
+            self.paper_list.set_source(PreviewSource(saved), 0, list_key=self.filter)
+            self._status(saved.total)
+        elif listing is not None and library is not None:  # opened at once: no wait
             source = ListingSource(listing)
             source.load(0, self.app.size.height, exact=True)  # one screen of rows, no more
             self._show((source, 0, library.count()))
@@ -88,8 +93,12 @@ class LibraryScreen(ListScreen):
     # -- loading -----------------------------------------------------------------------
 
     def library_changed(self) -> None:
-        keep, sort, only = self.current_id(), self.sort, self.filter
+        sort, only = self.sort, self.filter
         since = self.host.new_since if only == "new" else None
+        at, shown = self.paper_list.cursor, self.paper_list.source
+        previewing = isinstance(shown, PreviewSource)
+        # The paper under the cursor (a saved row while previewing: read from memory).
+        keep = next(iter(shown.ids(at, at + 1)), None) if previewing else self.current_id()
 
         def read(library: Library) -> tuple[ListingSource, int, int]:
             listing = library.listing(
@@ -99,11 +108,17 @@ class LibraryScreen(ListScreen):
                 arrived_after=since,
             )
             source = ListingSource(listing)
-            index = (source.position(keep) if keep else None) or 0
-            source.load(max(0, index - 40), index + 80)
-            return source, index, library.count()
+            found = None
+            if keep:  # still where it was (one paper read), else looked for (every paper)
+                source.load(at, at + 1, exact=True)
+                row = source.cached(at)
+                found = at if row is not None and row.paper.id == keep else source.position(keep)
+            if found is None:
+                found = max(0, min(at, len(source) - 1)) if previewing else 0
+            source.load(max(0, found - 40), found + 80)
+            return source, found, library.count()
 
-        with_library(
+        reading = with_library(
             self,
             read,
             done=self._show,
@@ -111,6 +126,8 @@ class LibraryScreen(ListScreen):
             exclusive=True,
             group="library-listing",
         )
+        if reading is None:  # not open yet: it reads this sort and filter once it is
+            self._status()
 
     def _show(self, shown: tuple[ListingSource, int, int]) -> None:
         source, index, total = shown
@@ -124,6 +141,16 @@ class LibraryScreen(ListScreen):
         if not empty and self.focused is None:
             self.paper_list.focus()  # it lost focus while hidden behind the empty-state help
         self._status(total)
+        if (self.sort, self.filter) == ("published", "all"):
+            self.host.remember_first_screen()  # unless saved already: the next start's rows
+
+    def library_unavailable(self, why: str) -> None:
+        """The rows the last run saved are not what can be opened now: they go."""
+        if isinstance(self.paper_list.source, PreviewSource):
+            self.paper_list.set_source(StaticSource(), list_key=self.filter)
+        self.query_one("#library-status", Static).update(
+            Text(f"The library could not be opened: {why}")
+        )
 
     def show_import_progress(self, done: int, total: int, name: str) -> None:
         """Show an import's progress in the status line."""
@@ -145,7 +172,10 @@ class LibraryScreen(ListScreen):
         else:
             parts = [f"{shown:,} of {total:,} papers", f"only {self.filter}"]
         parts.insert(1, f"sorted by {self.sort}")
-        parts.append(key_hints(self, STATUS_KEYS))
+        if isinstance(self.paper_list.source, PreviewSource):
+            parts.append("opening the library…")  # the last run's rows: keys wait for it
+        else:
+            parts.append(key_hints(self, STATUS_KEYS))
         line = Text("  ·  ".join(parts))
         if self.sort == "priority" and self.why is not None:
             line.append("\nwhy here: ", style="bold")

@@ -3,15 +3,12 @@ the next unread one."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Static
-
-from store import Paper
-from store.reading_queue import QueuedPaper
 
 from ..keys import Hint, binding_key, key_hints
 from ..messages import OpenPaper
@@ -20,6 +17,10 @@ from ..widgets.paper_list import PaperList
 from ..widgets.sources import Row, StaticSource
 from ..workers import with_library
 from .base import ShownListScreen
+
+if TYPE_CHECKING:
+    from store import Paper
+    from store.reading_queue import QueuedPaper
 
 __all__ = ["QueueScreen"]
 
@@ -36,6 +37,8 @@ def _row(place: QueuedPaper) -> Row:
     """A queued paper's row; one the library lost says so (and cannot be opened)."""
     if place.paper is not None:
         return Row(place.paper)
+    from store import Paper  # pydantic loads with the library, not before the first frame
+
     missing = Paper(id=place.id, title=f"missing: {place.id} (its page was removed)", abstract="")
     return Row(missing, detail="missing")
 

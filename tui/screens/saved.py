@@ -4,7 +4,7 @@ was last opened; a letter (or Enter) opens it in the search screen, ``x`` remove
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import events, on
@@ -13,15 +13,16 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from store import Library
-from store.digest import SavedStatus
-
 from ..keys import binding_key
 from ..messages import OpenSavedSearch
 from ..render import plural, safe
 from ..widgets.dialogs import ConfirmDialog
 from ..workers import with_library
 from .base import PaperScreen
+
+if TYPE_CHECKING:
+    from store import Library
+    from store.digest import SavedStatus
 
 __all__ = ["LETTERS", "SavedScreen"]
 

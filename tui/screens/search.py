@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from rich.text import Text
 from textual import on
@@ -12,14 +12,15 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Footer, Input, Static
 
-from store import Library, Paper, Results
-
 from ..render import plural, safe, spans_text
 from ..widgets.dialogs import TextDialog
 from ..widgets.paper_list import PaperList
 from ..widgets.sources import SearchSource
 from ..workers import with_library
 from .base import ListScreen
+
+if TYPE_CHECKING:
+    from store import Library, Paper, Results
 
 __all__ = ["SearchScreen"]
 

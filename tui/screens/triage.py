@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -19,14 +19,15 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 
-from store import Library, Paper
-
 from ..render import byline, safe
 from ..widgets.dialogs import TextDialog
 from ..widgets.paper_list import PaperList
 from ..widgets.sources import Row, RowSource
 from ..workers import in_thread, with_library
 from .base import PaperScreen
+
+if TYPE_CHECKING:
+    from store import Library, Paper
 
 __all__ = ["TriageScreen", "start_index"]
 

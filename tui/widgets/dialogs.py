@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar, Literal, TypeVar
+from typing import TYPE_CHECKING, ClassVar, Literal, TypeVar
 
 from rich.text import Text
 from textual import events, on
@@ -14,10 +14,12 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select
 
-from store import FORMATS, ExportFormat
-from store.export import default_filename
+from store.formats import FORMATS, default_filename
 
 from ..keys import Hint, key_hints
+
+if TYPE_CHECKING:
+    from store import ExportFormat
 
 __all__ = [
     "DIALOGS",

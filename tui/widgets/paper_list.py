@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.style import Style
 from rich.text import Text
@@ -14,11 +15,14 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from store import Paper
+from store.first_screen import ScreenRow
 
 from ..render import byline, spans_text
 from ..workers import in_thread
-from .sources import Row, RowSource, StaticSource
+from .sources import RowSource, StaticSource
+
+if TYPE_CHECKING:
+    from store import Paper
 
 __all__ = ["PaperList"]
 
@@ -88,6 +92,9 @@ class PaperList(ScrollView, can_focus=True):
         """The ids of the selected papers, in the order they were selected (kept across
         reloads; ``Esc`` clears them)."""
         self._anchor: str | None = None  # the paper of the last Space: a range starts there
+        # Enter on a row not loaded yet: its index, and its paper's id if known (a saved
+        # row). Opened once loaded, unless the cursor or the list moved on.
+        self._open_when_loaded: tuple[int, str | None] | None = None
         self._list_key: object = None  # what the rows are a list of (marks are kept for it)
         # Drawn rows by (index, width, under the cursor, focused, selected): scrolling by
         # one row draws one new row. Cleared whenever rows or styles change.
@@ -115,6 +122,8 @@ class PaperList(ScrollView, can_focus=True):
         old = self.source
         self.source = source
         self._loading = None
+        if self._open_when_loaded is not None and self._open_when_loaded[1] is None:
+            self._open_when_loaded = None  # another list: its row there is another paper
         self._lines.clear()
         self.virtual_size = Size(self.size.width, len(source))
         if old is not source:
@@ -145,6 +154,8 @@ class PaperList(ScrollView, can_focus=True):
         return max(0, min(value, len(self.source) - 1)) if len(self.source) else 0
 
     def watch_cursor(self, old: int, new: int) -> None:
+        if self._open_when_loaded is not None and new != self._open_when_loaded[0]:
+            self._open_when_loaded = None  # the cursor left the row Enter was pressed on
         top = self.scroll_offset.y
         self._scroll_cursor_into_view()
         if self.scroll_offset.y == top:
@@ -163,6 +174,15 @@ class PaperList(ScrollView, can_focus=True):
             self._request(min(top, self.cursor), max(top + height, self.cursor + 1), urgent=True)
             return
         self.post_message(self.Highlighted(self, paper, self.cursor))
+        wanted, self._open_when_loaded = self._open_when_loaded, None
+        if (
+            paper is not None
+            and wanted is not None
+            and wanted[0] == self.cursor
+            and wanted[1] in (None, paper.id)  # its row, its paper
+            and self.screen.is_current  # not behind a screen opened meanwhile
+        ):
+            self.post_message(self.Selected(self, paper, self.cursor))
 
     def _scroll_cursor_into_view(self) -> None:
         height = max(1, self.scrollable_content_region.height)
@@ -194,6 +214,9 @@ class PaperList(ScrollView, can_focus=True):
         paper = self.current
         if paper is not None:
             self.post_message(self.Selected(self, paper, self.cursor))
+        elif len(self.source):  # a saved row (the library is opening) or one loading
+            saved = self.source.preview(self.cursor)
+            self._open_when_loaded = (self.cursor, saved.id if saved else None)
 
     def on_click(self, event: object) -> None:
         offset = getattr(event, "y", None)
@@ -228,6 +251,8 @@ class PaperList(ScrollView, can_focus=True):
     def action_mark_range(self) -> None:
         """Select every paper from the last one selected with Space to the cursor."""
         anchor_id, cursor, source = self._anchor, self.cursor, self.source
+        if not source.loads:
+            return  # the last run's rows, while the library opens: nothing to select yet
         current = self.current
 
         def read() -> list[str]:
@@ -258,6 +283,8 @@ class PaperList(ScrollView, can_focus=True):
     def _request(self, start: int, stop: int, *, urgent: bool = False) -> None:
         """Load rows in a worker; ``urgent`` rows (on screen now) are read exactly, the
         others a whole page at a time."""
+        if not self.source.loads:
+            return  # rows saved by the last run: the real ones come with the library
         if self._loading is not None and self._loading[0] <= start and stop <= self._loading[1]:
             return
         self._loading = (start, stop)
@@ -314,17 +341,20 @@ class PaperList(ScrollView, can_focus=True):
         if index >= len(self.source):
             return Strip.blank(width, base)
         row = self.source.cached(index)
-        selected = row is not None and row.paper.id in self.marked
+        saved = self.source.preview(index) if row is None else None
+        paper_id = row.paper.id if row is not None else saved.id if saved else None
+        selected = paper_id is not None and paper_id in self.marked
         key = (index, width, index == self.cursor, self.has_focus, selected)
         if (cached := self._lines.get(key)) is not None:
             return cached
-        if row is None:
+        facts = ScreenRow.of(row.paper) if row is not None else saved
+        if facts is None:
             height = self.scrollable_content_region.height
             top = int(self.scroll_offset.y)
             self._request(top, top + height + 1, urgent=True)
             text = Text("  …", style=self.get_component_rich_style("paper-list--dim", partial=True))
         else:
-            text = self._row_text(row, width, selected)
+            text = self._row_text(facts, row.title_spans if row else (), width, selected)
         if selected:
             picked = self.get_component_rich_style("paper-list--selected", partial=True)
             text.stylize(picked)
@@ -336,12 +366,13 @@ class PaperList(ScrollView, can_focus=True):
         text.stylize_before(base)  # the widget's colours under the row's own styles
         segments = list(text.render(self.app.console))
         strip = Strip(segments).crop_extend(0, width, base)
-        if row is not None:
+        if facts is not None:
             self._lines[key] = strip
         return strip
 
-    def _row_text(self, row: Row, width: int, selected: bool) -> Text:
-        paper = row.paper
+    def _row_text(
+        self, paper: ScreenRow, spans: Sequence[tuple[int, int]], width: int, selected: bool
+    ) -> Text:
         dim = self.get_component_rich_style("paper-list--dim", partial=True)
         mark = self.get_component_rich_style("paper-list--mark", partial=True)
         text = Text(no_wrap=True, overflow="ellipsis", end="")
@@ -352,14 +383,13 @@ class PaperList(ScrollView, can_focus=True):
             if paper.published:
                 text.append(f"{paper.published.isoformat():<10} ", style=dim)
             else:  # no publication date: the newest page it was seen on, in italics
-                seen = max((s.page_date for s in paper.sightings if s.page_date), default=None)
-                label = seen.isoformat() if seen else ""
+                label = paper.seen.isoformat() if paper.seen else ""
                 text.append(f"{label:<10} ", style=dim + Style(italic=True))
         if width >= 80:
             text.append(f"{paper.upvotes:>4}▲ " if paper.upvotes else "      ", style=dim)
         title = spans_text(
             paper.title,
-            row.title_spans,
+            spans,
             self.get_component_rich_style("paper-list--match", partial=True),
         )
         by = byline(paper)

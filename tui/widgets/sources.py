@@ -9,10 +9,21 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from store import Listing, Paper, Results, SearchHit
+if TYPE_CHECKING:
+    from store import Listing, Paper, Results, SearchHit
+    from store.first_screen import FirstScreen, ScreenRow
 
-__all__ = ["ListingSource", "Row", "RowSource", "SearchSource", "StaticSource"]
+
+__all__ = [
+    "ListingSource",
+    "PreviewSource",
+    "Row",
+    "RowSource",
+    "SearchSource",
+    "StaticSource",
+]
 
 PAGE = 128
 
@@ -29,12 +40,19 @@ class Row:
 class RowSource:
     """The interface a list reads rows through."""
 
+    loads = True
+    """False for a source whose rows cannot be loaded: the list draws its previews."""
+
     def __len__(self) -> int:
         raise NotImplementedError
 
     def cached(self, index: int) -> Row | None:
         """The row if it is in memory (never blocks)."""
         raise NotImplementedError
+
+    def preview(self, index: int) -> ScreenRow | None:
+        """What to draw for a row that is not loaded, if anything (never blocks)."""
+        return None
 
     def load(self, start: int, stop: int, *, exact: bool = False) -> None:
         """Bring rows ``start``..``stop`` into memory (may block: call it in a worker);
@@ -53,6 +71,32 @@ class RowSource:
 
     def close(self) -> None:
         """Release what the source holds."""
+
+
+class PreviewSource(RowSource):
+    """The first rows the last run saved, drawn while the library opens: their papers
+    are not loaded (nothing to open or select yet), the rest of the list not at all."""
+
+    loads = False
+
+    def __init__(self, saved: FirstScreen) -> None:
+        self.rows = saved.rows
+        self.total = saved.total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def cached(self, index: int) -> Row | None:
+        return None
+
+    def preview(self, index: int) -> ScreenRow | None:
+        return self.rows[index] if 0 <= index < len(self.rows) else None
+
+    def position(self, paper_id: str) -> int | None:
+        return next((i for i, row in enumerate(self.rows) if row.id == paper_id), None)
+
+    def ids(self, start: int, stop: int) -> list[str]:
+        return [row.id for row in self.rows[max(0, start) : stop]]
 
 
 class StaticSource(RowSource):
