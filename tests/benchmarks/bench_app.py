@@ -11,8 +11,8 @@ app's runs and paperdeck's interleaved (ratios are per pair: median and range):
   and from spawning the process (what a user waits after pressing Enter). A start after
   a start paints the rows its last run saved (``store/first_screen.py``) while the
   library opens; so the library's own rows on screen (keys act on them) are timed too
-  ("library ready"), and so are starts without saved rows (the first after an import
-  or a bookmark set from the command line: the file is removed before those runs);
+  ("library ready"), and so are starts without saved rows (a new version, a reader that
+  was killed: the file is removed before those runs);
 - key repaint: ``j``/``k``/``G``/``g``/page keys in the list, from the key press to the
   screen repainted with the new cursor (rows loaded);
 - search: every keystroke of a few queries typed one character at a time, from the key
@@ -294,8 +294,8 @@ def main() -> None:
         with Library.open(data_dir) as library:
             library.import_pages(_pages(args.work, args.size))
     # Interleaved (empty, paperdeck, paperdeck without its saved first screen ...): a
-    # busy machine slows all three. The first start after an import (or a bookmark set
-    # from the command line) has no saved first screen: "fresh" removes it, as those do.
+    # busy machine slows all three. A start with no saved first screen (a new version,
+    # a reader that was killed) is timed by removing the file first.
     saved_screen = data_dir / "index" / "paperdeck-first-screen.json"
     empty_runs: list[dict[str, object]] = []
     runs: list[dict[str, object]] = []

@@ -268,16 +268,22 @@ async def test_an_empty_library_shows_how_to_fill_it(tmp_path: Path) -> None:
 
 
 async def test_an_import_from_the_command_line_saves_the_first_rows(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], slow_open: threading.Event
 ) -> None:
-    """The first start after ``paperdeck import`` paints the new papers at once too."""
+    """The first start after ``paperdeck import`` (or ``bookmark``) paints its rows at once too."""
     from tests.helpers import FIXTURES
     from tui.cli import main
 
     root = tmp_path / "lib"
+    slow_open.set()  # the commands open it at their pace
     assert main(["--data-dir", str(root), "import", str(FIXTURES)]) == 0
     saved = first_screen.load(LibraryPaths(root))
     assert saved is not None and saved.total == 6
+    tulu = paper_id(TULU)
+    assert main(["--data-dir", str(root), "bookmark", "add", tulu]) == 0  # and a bookmark
+    saved = first_screen.load(LibraryPaths(root))
+    assert saved is not None and next(r for r in saved.rows if r.id == tulu).bookmarked
+    slow_open.clear()  # the reader's library opens only once the test has looked
     app = make_app(root)
     async with app.run_test(size=SIZE):
         assert isinstance(app.screen.query_one(PaperList).source, PreviewSource)

@@ -33,7 +33,9 @@ from .saved_cli import cmd_digest, cmd_saved
 
 __all__ = ["HANDLERS", "run_command"]
 
-INDEXING = ("import", "fetch", "reindex")  # then the first rows are saved for the reader
+# Commands that may change what the library list shows (its papers, their bookmark and
+# read marks): its first rows are saved after them, for the reader's next first frame.
+CHANGING = ("import", "fetch", "reindex", "sources", "bookmark", "read", "queue", "undo")
 
 
 def run_command(args: argparse.Namespace) -> int:
@@ -50,7 +52,7 @@ def run_command(args: argparse.Namespace) -> int:
                 err.print(Text(f"paperdeck: {problem}", style="yellow"))
             library.priority_settings = config.priority
         status = HANDLERS[args.command](library, args)
-        if args.command in INDEXING:  # the reader's next start shows them at once
+        if args.command in CHANGING:  # unless saved and still right: a stamp compared
             with contextlib.suppress(StoreError, OSError):
                 first_screen.save_from(library)
         return status

@@ -159,8 +159,10 @@ class DetailScreen(PaperScreen):
     def paper_changed(self, paper: Paper) -> None:
         if paper.id == self.paper.id:
             self.paper = paper
-            if self.is_mounted:  # else it shows the paper as it is once composed
-                self.query_one("#detail-meta", Static).update(self._meta(paper))
+            # Not there before the screen is composed (it then shows the paper as it is)
+            # nor while the app closes.
+            for meta in self.query("#detail-meta").results(Static):
+                meta.update(self._meta(paper))
 
     # -- workers -----------------------------------------------------------------------
 
